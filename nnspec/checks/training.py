@@ -1,0 +1,161 @@
+"""Convergence: the implementation's primitives in the suite's loop, and its own train + predict, learn both tasks.
+
+Slow is not wrong: small initial weights (0.01 * randn, as seed 001 uses) need a few hundred epochs, so the
+budget is generous and the loop stops as soon as the target is reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnspec.calls import NotProvided
+from nnspec.checks import check
+from nnspec.checks.parameters import initialized
+from nnspec.compare import as_array, fail
+from reference import datasets
+
+TARGETS = {"moons": 0.95, "patterns": 1.0}
+BATCH = {"moons": 32, "patterns": 8}
+WIDTH = {"moons": 16, "patterns": 8}
+# Learning rates that every correct implementation reaches the target with, from He- or 0.01-scale weights.
+LEARNING_RATE = {"relu": 0.5, "elu": 0.5, "tanh": 0.5, "sigmoid": 2.0}
+MAX_EPOCHS = {"moons": 400, "patterns": 2000}
+EVERY = 10  # epochs between accuracy checks
+OWN_TRAIN_EPOCHS = {"moons": (100, 500), "patterns": (500, 2000)}
+TRAIN_TIMEOUT_FACTOR = 12  # train runs a whole training: it gets this many per-call limits
+
+
+class NotApplicable(NotProvided):
+    def __init__(self, reason):
+        Exception.__init__(self, f"not applicable: {reason}")
+        self.name = "not applicable"
+
+
+@dataclass
+class Task:
+    name: str
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    layer_dims: list
+
+    @property
+    def target(self):
+        return TARGETS[self.name]
+
+
+def task(impl, name) -> Task:
+    """The task in columns, shaped for the implementation's output layer and supported depths."""
+    if name == "moons":
+        X, y = datasets.make_moons(1000, 0.2, 42)
+        X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 0.2, seed=0)
+        classes = 2
+    else:
+        X, y = datasets.make_patterns()
+        if impl.output == "sigmoid":
+            y = (y == 3).astype(int)  # diagonal or not: XOR of two pixels, so it needs the hidden layer too
+        X_train = X_test = X
+        y_train = y_test = y
+        classes = int(y.max()) + 1
+    depth = next((d for d in (2, 3) if d in impl.depths), None) or next((d for d in impl.depths if d > 1), None)
+    if depth is None:
+        raise NotApplicable(f"DEPTHS={impl.depths} has no hidden layer, and {name} is not linearly separable")
+    if impl.output == "sigmoid":
+        Y_train, out = y_train[None, :].astype(float), 1
+    else:
+        Y_train, out = datasets.one_hot(y_train, classes), classes
+    dims = [X.shape[0]] + [WIDTH[name]] * (depth - 1) + [out]
+    return Task(name, X_train, Y_train, X_test, y_test, dims)
+
+
+def _labels(impl, AL):
+    """Class labels (m,) from the output layer's probabilities (columns)."""
+    return (AL[0] > 0.5).astype(int) if impl.output == "sigmoid" else AL.argmax(axis=0)
+
+
+def _accuracy(impl, t, params):
+    AL, _ = impl.call_fast("forward_propagation", impl.data(t.X_test), params)
+    AL = impl.from_data(as_array(AL, "forward_propagation", "AL", where=f"[{t.name} test set]"))
+    return float(np.mean(_labels(impl, AL) == t.y_test))
+
+
+def _suite_loop(impl, name):
+    t = task(impl, name)
+    params = impl.parameters(initialized(impl, t.layer_dims)[0])
+    lr, batch = LEARNING_RATE[impl.hidden], BATCH[name]
+    rng = np.random.default_rng(0)
+    m = t.X_train.shape[1]
+    best = 0.0
+    for epoch in range(1, MAX_EPOCHS[name] + 1):
+        order = rng.permutation(m)
+        for start in range(0, m, batch):
+            idx = order[start:start + batch]
+            X, Y = impl.data(t.X_train[:, idx]), impl.data(t.Y_train[:, idx])
+            _, cache = impl.call_fast("forward_propagation", X, params)
+            grads = impl.call_fast("backward_propagation", params, cache, X, Y)
+            params = impl.call_fast("update_parameters", params, grads, lr)
+        if epoch % EVERY == 0:
+            best = max(best, _accuracy(impl, t, params))
+            if best >= t.target:
+                return
+    fail("training", f"the suite's mini-batch loop over the implementation's initialize_parameters, "
+         f"forward_propagation, backward_propagation and update_parameters reached {name} test accuracy "
+         f"{best:.3f} in {MAX_EPOCHS[name]} epochs, must reach {t.target}",
+         f"[layer_dims={tuple(t.layer_dims)}, learning_rate={lr}, batch_size={batch}]",
+         ["the gradient checks locate the error if they fail too; if they pass, look at the initial scale"])
+
+
+NEEDED = ("initialize_parameters", "forward_propagation", "backward_propagation", "update_parameters")
+LOOP = "training loop"  # a row of its own in the summary: the primitives working together
+
+
+@check(LOOP, needs=NEEDED, per_configuration=True)
+def check_primitives_in_the_suites_loop_learn_moons(impl):
+    _suite_loop(impl, "moons")
+
+
+@check(LOOP, needs=NEEDED, per_configuration=True)
+def check_primitives_in_the_suites_loop_learn_the_patterns(impl):
+    _suite_loop(impl, "patterns")
+
+
+def _own_training(impl, name):
+    t = task(impl, name)
+    lr, batch = LEARNING_RATE[impl.hidden], BATCH[name]
+    accuracy = 0.0
+    saved = impl.caller.timeout
+    for epochs in OWN_TRAIN_EPOCHS[name]:
+        where = f"[layer_dims={tuple(t.layer_dims)}, learning_rate={lr}, epochs={epochs}, batch_size={batch}]"
+        impl.caller.timeout = saved and saved * TRAIN_TIMEOUT_FACTOR
+        try:
+            params = impl.call("train", impl.data(t.X_train), impl.data(t.Y_train), list(t.layer_dims), lr, epochs,
+                               batch, 0)
+        finally:
+            impl.caller.timeout = saved
+        if not isinstance(params, dict):
+            fail("train", f"returned {type(params).__name__}, must return the parameters dict", where)
+        labels = impl.call("predict", impl.data(t.X_test), params)
+        m = t.y_test.size
+        got = as_array(labels, "predict", "labels", where=where)
+        if got.size != m:
+            fail("predict", f"returned an array of shape {got.shape}, must hold one label per sample ({m})", where,
+                 ["return class indices (argmax over the class axis), not probabilities"
+                  if got.size == m * t.Y_train.shape[0] else None])
+        accuracy = float(np.mean(got.reshape(-1) == t.y_test))
+        if accuracy >= t.target:
+            return
+    fail("train", f"train + predict reached {name} test accuracy {accuracy:.3f}, must reach {t.target}", where,
+         ["predict must return class indices (softmax) or 0/1 (sigmoid)" if accuracy < 0.3 else None])
+
+
+@check("train", needs=("predict",), per_configuration=True)
+def check_train_and_predict_learn_moons(impl):
+    _own_training(impl, "moons")
+
+
+@check("train", needs=("predict",), per_configuration=True)
+def check_train_and_predict_learn_the_patterns(impl):
+    _own_training(impl, "patterns")

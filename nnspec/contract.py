@@ -1,0 +1,15 @@
+"""The names an implementation provides, and the settings it may declare."""
+
+CONTRACT = (
+    "relu", "relu_derivative", "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative",
+    "elu", "elu_derivative", "softmax",
+    "cross_entropy_loss", "binary_cross_entropy", "cross_entropy_derivative",
+    "initialize_parameters", "forward_propagation", "backward_propagation", "update_parameters",
+    "dropout_forward", "dropout_backward", "train", "predict",
+)
+
+LAYOUTS = ("columns", "rows")
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu")
+OUTPUT_ACTIVATIONS = ("softmax", "sigmoid")
+# Depths (numbers of weight layers) exercised when a module does not declare DEPTHS.
+DEFAULT_DEPTHS = (1, 2, 3)

@@ -1,0 +1,138 @@
+"""The pytest side: `--impl PATH_OR_MODULE`, the report header, skips for missing names, the conformance summary."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from nnspec import report, settings
+from nnspec.calls import DEFAULT_TIMEOUT, NotProvided
+from nnspec.checks import all_checks
+from nnspec.implementation import LoadError, load
+
+CHECK_ATTR = "_nnspec_check"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("nnspec")
+    group.addoption("--impl", default=None, metavar="PATH_OR_MODULE",
+                    help="the implementation to verify: a .py file or a dotted module name "
+                         "(default: $NNSPEC_IMPL, else the reference in each of its configurations)")
+    group.addoption("--impl-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                    help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g} s; 0: none)")
+    group.addoption("--nnspec-report", default=None, metavar="FILE.json",
+                    help="also write the conformance summary as JSON")
+
+
+def target(config):
+    return config.getoption("impl") or os.environ.get("NNSPEC_IMPL") or None
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "nnspec(contract): a contract check of an implementation")
+    if not config.getoption("hypothesis_profile", None):
+        settings.load()
+    config._nnspec_outcomes = []
+    try:
+        config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None)
+    except LoadError as exc:
+        pytest.exit(f"nnspec: {exc}", returncode=2)
+
+
+def pytest_report_header(config):
+    impls = config._nnspec_impls
+    first = impls[0]
+    lines = [f"nnspec: implementation {target(config) or 'reference (default)'}"
+             + (f" -> {first.filename}" if first.filename else "")]
+    for impl in impls:
+        lines.append(f"  {impl.name}: {impl.describe()}")
+    missing = first.missing
+    lines.append(f"  provides {len(first.provided)} of {len(first.provided) + len(missing)} contract names"
+                 + (f"; not provided: {', '.join(missing)}" if missing else ""))
+    return lines
+
+
+def contract_tests(chapter: str) -> dict:
+    """`test_<check>` functions for one chapter of checks, for a test module's globals()."""
+    tests = {}
+    for item in all_checks():
+        if item.chapter != chapter:
+            continue
+
+        def test(impl, _check=item):
+            try:
+                _check(impl)
+            except NotProvided as exc:
+                pytest.skip(str(exc))
+
+        test.__name__ = test.__qualname__ = f"test_{item.name}"
+        test.__doc__ = f"{item.contract}: {item.name.replace('_', ' ')}"
+        setattr(test, CHECK_ATTR, item)
+        tests[test.__name__] = pytest.mark.nnspec(item.contract)(test)
+    return tests
+
+
+def pytest_generate_tests(metafunc):
+    item = getattr(metafunc.function, CHECK_ATTR, None)
+    if item is None or "impl" not in metafunc.fixturenames:
+        return
+    impls = metafunc.config._nnspec_impls
+    chosen = impls if item.per_configuration else impls[:1]
+    metafunc.parametrize("impl", chosen, ids=[i.name for i in chosen])
+
+
+def pytest_collection_modifyitems(config, items):
+    if not target(config):
+        return
+    # Verifying someone's implementation: only the contract checks concern it.
+    keep = [i for i in items if i.get_closest_marker("nnspec")]
+    dropped = [i for i in items if not i.get_closest_marker("nnspec")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    marker = item.get_closest_marker("nnspec")
+    if marker is None:
+        return
+    check = getattr(getattr(item, "function", None), CHECK_ATTR, None)
+    impl = item.callspec.params.get("impl") if hasattr(item, "callspec") else None
+    if rep.when == "call" or (rep.when == "setup" and rep.outcome != "passed"):
+        if rep.failed and call.excinfo is not None:
+            text = report.failure_text(call.excinfo.value)
+            rep.longrepr = text  # the message explains itself; the suite's own traceback would only hide it
+            status = "failed"
+        elif rep.skipped:
+            reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+            reason = reason.removeprefix("Skipped: ")
+            status, text = ("not applicable" if reason.startswith("not applicable") else "not provided"), reason
+        else:
+            status, text = "passed", ""
+        item.config._nnspec_outcomes.append(
+            report.Outcome(check.name if check else item.name, marker.args[0], impl.name if impl else "?", status,
+                           text))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    outcomes = getattr(config, "_nnspec_outcomes", [])
+    if not outcomes:
+        return
+    summary = report.summarize(outcomes)
+    terminalreporter.write_sep("=", "nnspec conformance summary")
+    terminalreporter.write_line(report.table(summary))
+    path = config.getoption("nnspec_report")
+    if path:
+        impls = config._nnspec_impls
+        with open(path, "w") as handle:
+            json.dump({"implementation": target(config) or "reference",
+                       "configurations": [i.name for i in impls],
+                       "contract": summary,
+                       "failed": report.failed(summary),
+                       "outcomes": report.as_dict(outcomes)}, handle, indent=2)
+        terminalreporter.write_line(f"nnspec: report written to {path}")

@@ -1,0 +1,29 @@
+"""Hypothesis profiles: `default` and `ci` are derandomized (same verdict every run); `thorough` explores more."""
+
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+
+_COMMON = dict(
+    deadline=None,  # implementations are timed by nnspec's own per-call limit, not by hypothesis
+    database=None,  # a replayed failure from an earlier run must not change today's verdict
+    print_blob=False,
+    # No 'explain' phase: its list of lines run only by failing examples points into the suite, not the bug.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+
+settings.register_profile("default", max_examples=12, derandomize=True, **_COMMON)
+settings.register_profile("ci", max_examples=12, derandomize=True, **_COMMON)
+settings.register_profile("thorough", max_examples=300, derandomize=False, **_COMMON)
+
+PROFILES = ("default", "ci", "thorough")
+
+
+def load(profile: str | None = None) -> str:
+    """Load `profile`, else $NNSPEC_PROFILE, else `ci` when $CI is set, else `default`."""
+    name = profile or os.environ.get("NNSPEC_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+    if name not in PROFILES:
+        raise ValueError(f"NNSPEC_PROFILE was {name!r}, must be one of {', '.join(PROFILES)}")
+    settings.load_profile(name)
+    return name
