@@ -1,0 +1,105 @@
+"""`python -m spec`, run as a subprocess exactly as people run it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import spec
+
+ROOT = Path(__file__).resolve().parents[2]
+
+COMMANDS = {
+    "list": [],
+    "show": ["sigmoid-bce-gradient"],
+    "latex": ["softmax-ce-gradient", "--format", "latex"],
+    "markdown": ["dense-layer-gradients", "--format", "markdown"],
+    "all-markdown": ["--all", "--format", "markdown"],
+    "check": ["--check"],
+    "unknown": ["no-such-derivation"],
+}
+
+
+@pytest.fixture(scope="module")
+def cli():
+    """Run every command concurrently (each pays the sympy import), keyed as in COMMANDS."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               PYTHONIOENCODING="utf-8")
+    procs = {key: subprocess.Popen([sys.executable, "-m", "spec", *args], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+             for key, args in COMMANDS.items()}
+    results = {}
+    for key, proc in procs.items():
+        out, err = proc.communicate(timeout=120)
+        results[key] = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return results
+
+
+def test_listing_shows_every_derivation_on_one_line(cli):
+    result = cli["list"]
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(spec.DERIVATIONS), f"expected one line per derivation, got {lines}"
+    for line, (name, dv) in zip(lines, spec.DERIVATIONS.items()):
+        assert line.startswith(name) and dv.summary in line, f"line {line!r} should show {name}: {dv.summary}"
+
+
+def test_showing_a_derivation_prints_its_statement_and_captioned_steps(cli):
+    result = cli["show"]
+    assert result.returncode == 0, result.stderr
+    dv = spec.get("sigmoid-bce-gradient")
+    assert "sigmoid-bce-gradient" in result.stdout and dv.summary in result.stdout
+    for step in dv.steps:
+        assert f"{step.caption}:" in result.stdout, f"step caption {step.caption!r} missing"
+    assert "a - y" in result.stdout, "the result a - y should be printed"
+
+
+def test_latex_format_prints_display_math(cli):
+    result = cli["latex"]
+    assert result.returncode == 0, result.stderr
+    assert "\\[" in result.stdout and "\\]" in result.stdout, "expected LaTeX display math"
+    assert "\\log" in result.stdout, "the cross-entropy should be rendered with \\log"
+
+
+def test_markdown_format_uses_double_dollar_math_blocks(cli):
+    result = cli["markdown"]
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("## `dense-layer-gradients`")
+    assert result.stdout.count("$$") >= 2 * len(spec.get("dense-layer-gradients").steps), "one $$ block per step"
+
+
+def test_all_in_markdown_contains_every_derivation(cli):
+    result = cli["all-markdown"]
+    assert result.returncode == 0, result.stderr
+    for name in spec.DERIVATIONS:
+        assert f"## `{name}`" in result.stdout, f"{name} missing from --all --format markdown"
+
+
+def test_check_verifies_every_derivation_and_reports_the_count(cli):
+    result = cli["check"]
+    assert result.returncode == 0, f"--check failed:\n{result.stdout}\n{result.stderr}"
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"{len(spec.DERIVATIONS)} derivations verified", f"last line was {lines[-1]!r}"
+    assert len(lines) == len(spec.DERIVATIONS) + 1, "one line per derivation plus the total"
+    assert all(line.startswith("ok ") for line in lines[:-1]), f"not all ok:\n{result.stdout}"
+
+
+def test_unknown_name_exits_2_and_lists_valid_names(cli):
+    result = cli["unknown"]
+    assert result.returncode == 2, f"exit code {result.returncode}, want 2"
+    assert "no-such-derivation" in result.stderr, "the message should repeat the unknown name"
+    for name in spec.DERIVATIONS:
+        assert name in result.stderr, f"valid name {name} not listed"
+
+
+def test_check_exits_nonzero_when_a_derivation_fails(monkeypatch, capsys):
+    from spec import __main__ as cli_main
+
+    broken = spec.get("tanh-derivative").with_closed_form(1 - spec.activations.a)
+    monkeypatch.setitem(spec.DERIVATIONS, "tanh-derivative", broken)
+    monkeypatch.setattr(cli_main, "DERIVATIONS", spec.DERIVATIONS)
+    assert cli_main.main(["--check"]) == 1, "--check must fail when a derivation does not verify"
+    out = capsys.readouterr().out
+    assert "FAIL tanh-derivative" in out and "FAILED" in out.splitlines()[-1], out
