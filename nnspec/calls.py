@@ -117,8 +117,8 @@ class Caller:
 
     def __call__(self, name: str, function, *args, **kwargs):
         if name in self.hung:
-            # A function that hung once fails at once afterwards, so shrinking does not wait again and again.
-            raise ImplementationError(self.hung[name])
+            # A function that hung or exhausted memory once fails at once afterwards: shrinking must not wait again.
+            self._give_up(name)
         import numpy as np
 
         saved_out, saved_err = sys.stdout, sys.stderr
@@ -128,16 +128,25 @@ class Caller:
                 return function(*args, **kwargs)
         except _Timeout:
             self.hung[name] = f"{name}: timed out after {self.timeout:g} s (set the limit with --impl-timeout)"
-            raise ImplementationError(self.hung[name]) from None
+            self._give_up(name)
         except SystemExit as exc:
             raise ImplementationError(
                 f"{name} called sys.exit({exc.code!r}): an implementation must return or raise, never exit"
             ) from None
         except KeyboardInterrupt:
             raise
+        except MemoryError:
+            # Remembered like a hang: calling it again would only allocate again.
+            self.hung[name] = (f"{name} ran out of memory (MemoryError): it allocates without bound, or far more "
+                               f"than its inputs need")
+            self._give_up(name)
         except RecursionError as exc:
             raise ImplementationError(f"{name} raised RecursionError: {exc}") from None
         except Exception as exc:
             raise ImplementationError(describe_exception(name, exc)) from None
         finally:
             sys.stdout, sys.stderr = saved_out, saved_err
+
+    def _give_up(self, name):
+        # One raise site for the first failure and its repeats, so hypothesis sees one consistent error.
+        raise ImplementationError(self.hung[name]) from None

@@ -33,8 +33,12 @@ def _kind(value) -> str:
     return f"{type(value).__name__} {value!r}"[:120]
 
 
-def as_array(value, call: str, what: str, shape=None, where: str = "", transposed_hint: str | None = None):
-    """`value` as a float64 array of `shape`, or a failure that says what came and what was due."""
+def as_array(value, call: str, what: str, shape=None, where: str = "", transposed_hint: str | None = None,
+             shape_hints=()):
+    """`value` as a float64 array of `shape`, or a failure that says what came and what was due.
+
+    `shape_hints` are callables (array) -> str | None, asked only when the shape is wrong.
+    """
     if value is None:
         fail(call, f"{what} was None, must be an array: did the function forget to `return` it?", where)
     if isinstance(value, np.matrix) or not isinstance(value, (np.ndarray, numbers.Number, np.generic)):
@@ -44,15 +48,17 @@ def as_array(value, call: str, what: str, shape=None, where: str = "", transpose
         fail(call, f"{what} has dtype {array.dtype}, must be numeric", where)
     if shape is not None and array.shape != tuple(shape):
         hints = []
-        if array.shape == tuple(shape)[::-1] and transposed_hint:
-            hints.append(transposed_hint)
+        if array.shape == tuple(shape)[::-1]:
+            hints.append(transposed_hint or f"{array.shape} is the transpose of {tuple(shape)}: a .T too many or "
+                         f"too few?")
         elif array.size == int(np.prod(shape)):
             hints.append(f"same number of elements: reshape or keepdims=True? {what} must be {tuple(shape)}")
+        hints.extend(hint(array) for hint in shape_hints)
         fail(call, f"{what} has shape {array.shape} but should be {tuple(shape)}", where, hints)
     array = array.astype(np.float64)
     bad = ~np.isfinite(array)
     if bad.any():
-        at = list(np.unravel_index(int(np.argmax(bad)), array.shape)) if array.ndim else []
+        at = [int(i) for i in np.unravel_index(int(np.argmax(bad)), array.shape)] if array.ndim else []
         fail(call, f"{what} contains {array[bad][0]} at {at}, must be finite", where,
              ["overflow in exp or log(0)? subtract the max before exp, keep probabilities away from 0"])
     return array

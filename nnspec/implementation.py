@@ -209,11 +209,16 @@ def load(target: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> 
     """The implementations to verify: one per configuration the target offers (CONFIGURATIONS + configure)."""
     target = target or DEFAULT_TARGET
     module = import_target(target)
-    filename = getattr(module, "__file__", None)
     label = os.path.basename(target) if target.endswith(".py") else target
+    return from_module(module, label, timeout)
+
+
+def from_module(module, label: str, timeout: float | None = DEFAULT_TIMEOUT) -> list[Implementation]:
+    """Implementations of an already imported module (or any object with the contract's attributes)."""
+    filename = getattr(module, "__file__", None)
     configure = getattr(module, "configure", None)
-    configurations = getattr(module, "CONFIGURATIONS", None)
-    if callable(configure) and configurations:
+    configurations = getattr(module, "CONFIGURATIONS", None) if callable(configure) else None
+    if configurations:
         impls = []
         for hidden, output in configurations:
             configured = configure(hidden=hidden, output=output)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from nnspec.calls import CheckFailure
 from nnspec.contract import CONTRACT
 
 
@@ -23,7 +24,13 @@ class Check:
 
     def __call__(self, impl):
         impl.require(*self.needs)
-        return self.function(impl)
+        try:
+            return self.function(impl)
+        except BaseExceptionGroup as group:
+            # hypothesis reports an implementation that fails inconsistently as a group: keep its first message.
+            from nnspec.report import failure_text
+
+            raise CheckFailure(failure_text(group)) from None
 
 
 CHECKS: list[Check] = []

@@ -63,6 +63,13 @@ def _derivative_hints(name, Z, alpha):
     return hints
 
 
+def _alpha_hint(name, Z, alpha):
+    if name != "elu" or alpha == 1.0:
+        return []
+    return [_matches(lambda: oracles.ACTIVATIONS["elu"][0](Z, alpha=1.0),
+                     f"this is elu with alpha=1: elu ignores its alpha argument (alpha={alpha} was passed)")]
+
+
 def _activation_checks(name):
     f, df = oracles.ACTIVATIONS[name]
     alphas = (1.0, ELU_ALPHA) if name == "elu" else (None,)
@@ -73,7 +80,8 @@ def _activation_checks(name):
             for alpha in alphas:
                 kw = {} if alpha is None else {"alpha": alpha}
                 got, where = _call(impl, name, Z, **kw)
-                assert_close(got, f(Z, **kw), call=name, what=f"{name}(Z)", atol=ATOL, rtol=RTOL, where=where)
+                assert_close(got, f(Z, **kw), call=name, what=f"{name}(Z)", atol=ATOL, rtol=RTOL, where=where,
+                             hints=_alpha_hint(name, Z, alpha))
 
         run()
 
@@ -129,10 +137,12 @@ def _softmax(impl, Z_cols):
     return impl.from_data(got), where
 
 
-def _axis_hint(impl, Z_cols):
+def _axis_hint(impl, Z_cols, full=None):
+    """`full`: softmax's whole result (columns), when the comparison that failed is of something derived from it."""
+
     def hint(got, want):
         other = oracles.softmax(Z_cols, axis=1)
-        if np.allclose(got, other, atol=1e-9):
+        if np.allclose(got if full is None else full, other, atol=1e-9):
             axis = "0 (each column" if not impl.rows else "1 (each row"
             return (f"softmax was normalised over the wrong axis: with LAYOUT '{impl.layout}' the classes are "
                     f"axis {axis} sums to 1); use axis={impl.class_axis}, keepdims=True")
@@ -167,7 +177,7 @@ def check_softmax_sums_to_one_over_the_class_axis(impl):
         got, where = _softmax(impl, Z)
         assert_close(got.sum(axis=0), np.ones(Z.shape[1]), call="softmax",
                      what=f"softmax(Z) summed over the class axis ({impl.class_axis})", atol=1e-12, where=where,
-                     hints=[_axis_hint(impl, Z)])
+                     hints=[_axis_hint(impl, Z, full=got)])
 
     run()
 

@@ -8,6 +8,7 @@ from hypothesis import assume, given
 from nnspec import numerics
 from nnspec import strategies as nst
 from nnspec.checks import check
+from nnspec.calls import ImplementationError
 from nnspec.compare import as_array, assert_close, fail, scale_hints, transposed_hint
 from nnspec.contract import HIDDEN_ACTIVATIONS
 
@@ -97,8 +98,11 @@ def gradients(impl, net):
     """The implementation's gradients for `net` (from its own forward's cache), in columns, form checked."""
     AL, cache = forward(impl, net)
     where = net.where(layout=impl.layout)
-    grads = impl.call("backward_propagation", impl.parameters(net.params), cache, impl.data(net.X),
-                      impl.data(net.Y))
+    try:
+        grads = impl.call("backward_propagation", impl.parameters(net.params), cache, impl.data(net.X),
+                          impl.data(net.Y))
+    except ImplementationError as exc:
+        raise ImplementationError(str(exc) + _shape_error_hint(impl, net, str(exc))) from None
     if not isinstance(grads, dict):
         fail("backward_propagation", f"returned {type(grads).__name__}, must return a dict {{'dW1', 'db1', ...}}",
              where)
@@ -111,9 +115,34 @@ def gradients(impl, net):
         shape = impl.parameters({key: value})[key].shape
         array = as_array(grads[name], "backward_propagation", name, shape=shape, where=where,
                          transposed_hint=f"shape {shape[::-1]} but should be {shape}: is this implementation's "
-                         f"LAYOUT '{other}'?")
+                         f"LAYOUT '{other}'?", shape_hints=[_bias_shape_hint(impl, net, key)])
         result[name] = impl.from_parameters({key: array})[key]
     return result
+
+
+def _shape_error_hint(impl, net, text):
+    """numpy's shape errors in backward usually come from a product written with W where W.T belongs."""
+    if "ValueError" not in text or not any(word in text for word in ("mismatch", "not aligned", "broadcast")):
+        return ""
+    product = "dZ @ W.T" if impl.rows else "W.T @ dZ"
+    return (f"\n  hint: a shape mismatch with layer_dims={net.layer_dims}: dA_prev = {product} (W transposed; "
+            f"W alone fits only square layers), and each dW has the shape of its W")
+
+
+def _bias_shape_hint(impl, net, key):
+    """db with one entry per sample: dZ summed over the units (np.sum(dZ, axis=0) in columns) or not summed."""
+    if not key.startswith("b"):
+        return lambda array: None
+    n = net.params[key].shape[0]
+
+    def hint(array):
+        if array.shape in (impl.data_shape(1, net.m), impl.data_shape(n, net.m)):
+            axis = 0 if impl.rows else 1
+            return (f"d{key} must have one entry per unit of layer {key[1:]}: sum dZ over the samples "
+                    f"(axis={axis}, keepdims=True), not over the units")
+        return None
+
+    return hint
 
 
 def _gradient_hints(impl, net, name):

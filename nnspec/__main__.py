@@ -1,0 +1,75 @@
+"""`python -m nnspec verify FILE` (one implementation) and `python -m nnspec batch FOLDER` (many, isolated)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from nnspec.calls import DEFAULT_TIMEOUT
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m nnspec", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    verify = commands.add_parser("verify", help="verify one implementation in this process")
+    verify.add_argument("target", help="a .py file or a dotted module name (e.g. reference)")
+    verify.add_argument("--json", metavar="FILE", help="write the result as JSON")
+    verify.add_argument("--events", metavar="FILE", help="append one JSON line per check as it runs")
+    verify.add_argument("-k", dest="select", action="append", metavar="TEXT",
+                        help="only the checks whose names contain TEXT (repeatable)")
+    verify.add_argument("--impl-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g})")
+    verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
+
+    from nnspec.batch import Limits
+
+    limits = Limits()
+    batch = commands.add_parser("batch", help="verify many implementations, each in its own limited process")
+    batch.add_argument("paths", nargs="+", help=".py files, or folders searched recursively for them")
+    batch.add_argument("--report", default="nnspec-report.json", metavar="FILE.json",
+                       help="the JSON report; implementations already in it (unchanged) are skipped "
+                            "(default nnspec-report.json)")
+    batch.add_argument("--workers", type=int, default=2, help="implementations verified at once (default 2)")
+    batch.add_argument("--timeout", type=float, default=limits.wall, metavar="SECONDS",
+                       help=f"wall time per implementation (default {limits.wall:g})")
+    batch.add_argument("--cpu", type=int, default=limits.cpu, metavar="SECONDS",
+                       help=f"CPU time per implementation (default {limits.cpu})")
+    batch.add_argument("--memory", type=int, default=limits.memory_mb, metavar="MB",
+                       help=f"address-space limit per implementation (default {limits.memory_mb})")
+    batch.add_argument("--impl-timeout", type=float, default=limits.call, metavar="SECONDS",
+                       help=f"time limit for one call into an implementation (default {limits.call:g})")
+    batch.add_argument("-k", dest="select", action="append", metavar="TEXT",
+                       help="only the checks whose names contain TEXT (repeatable)")
+    return parser
+
+
+def _positive(parser, name, value):
+    if value <= 0:
+        parser.error(f"{name} was {value}, must be > 0")
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "verify":
+        from nnspec.runner import main_verify
+
+        return main_verify(args)
+    from nnspec.batch import Limits, run_batch
+
+    for name in ("workers", "timeout", "cpu", "memory", "impl_timeout"):
+        _positive(parser, "--" + name.replace("_", "-"), getattr(args, name))
+    limits = Limits(wall=args.timeout, cpu=args.cpu, memory_mb=args.memory, call=args.impl_timeout)
+    try:
+        entries = run_batch(args.paths, args.report, limits, workers=args.workers, select=args.select)
+    except ValueError as exc:
+        print(f"nnspec batch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0 if all(e["verdict"] == "passed" for e in entries) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""Not valid Python."""
+
+
+def relu(Z)
+    return Z

@@ -1,0 +1,96 @@
+"""Many at once: each implementation in its own limited process; every verdict stands whatever the others do."""
+
+import json
+import os
+import shutil
+
+import pytest
+
+from nnspec import runner
+from nnspec.batch import Limits, discover, run_batch
+
+HOSTILE = os.path.join(os.path.dirname(__file__), "..", "hostile")
+ONLY_RELU = ["relu_matches_the_spec"]  # the hostile files misbehave in relu: one check shows it, quickly
+
+CORRECT = "from _base import *  # noqa\n"
+BROKEN = "import numpy as np\nfrom _base import *  # noqa\n\n\ndef relu(Z):\n    return np.abs(Z)\n"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    for name in ("_base", "segfault", "os_exit", "syntax_error", "exits_at_import", "memory", "exits", "prints"):
+        shutil.copy(os.path.join(HOSTILE, f"{name}.py"), tmp_path)
+    (tmp_path / "correct.py").write_text(CORRECT)
+    (tmp_path / "broken.py").write_text(BROKEN)
+    return tmp_path
+
+
+def by_name(entries):
+    return {os.path.basename(e["path"]): e for e in entries}
+
+
+def test_a_batch_reports_every_implementation_whatever_the_others_do(folder, capsys):
+    report = folder / "report.json"
+    limits = Limits(wall=60, cpu=60, memory_mb=1024, call=5)
+    entries = by_name(run_batch([folder], report, limits, workers=2, select=ONLY_RELU))
+    verdicts = {name: (e["verdict"], e["message"]) for name, e in entries.items()}
+    assert verdicts["correct.py"] == ("passed", ""), verdicts
+    assert verdicts["prints.py"] == ("passed", ""), verdicts
+    assert verdicts["broken.py"][0] == "failed" and "relu(Z) max |error|" in verdicts["broken.py"][1], verdicts
+    assert verdicts["segfault.py"] == ("crashed", "the implementation crashed with a segmentation fault (signal "
+                                       "SIGSEGV) during check relu_matches_the_spec [segfault.py]"), verdicts
+    assert verdicts["os_exit.py"][0] == "crashed" and "exit code 0" in verdicts["os_exit.py"][1], verdicts
+    assert verdicts["syntax_error.py"][0] == "does not import" and "SyntaxError" in verdicts["syntax_error.py"][1]
+    assert verdicts["exits_at_import.py"][0] == "does not import", verdicts
+    assert "sys.exit" in verdicts["exits_at_import.py"][1], verdicts
+    assert verdicts["memory.py"][0] == "failed" and "ran out of memory" in verdicts["memory.py"][1], verdicts
+    assert verdicts["exits.py"][0] == "failed" and "called sys.exit(3)" in verdicts["exits.py"][1], verdicts
+    assert "_base.py" not in verdicts, "files starting with _ are helpers, not implementations"
+    saved = json.loads(report.read_text())["results"]
+    assert {os.path.basename(p) for p in saved} == set(verdicts), saved.keys()
+    out = capsys.readouterr().out
+    assert f"[{len(verdicts)}/{len(verdicts)}]" in out and "eta" in out, out
+    assert "segfault.py" in out.split("implementation")[-1], "the table has a row per implementation"
+
+
+def test_a_rerun_skips_what_the_report_holds_and_redoes_what_changed(folder, capsys):
+    for name in os.listdir(folder):
+        if name not in ("_base.py", "correct.py", "broken.py"):
+            os.remove(folder / name)
+    report = folder / "report.json"
+    limits = Limits(wall=60, cpu=60, memory_mb=1024, call=5)
+    first = by_name(run_batch([folder], report, limits, select=ONLY_RELU))
+    (folder / "broken.py").write_text(CORRECT)  # fixed by its author
+    second = by_name(run_batch([folder], report, limits, select=ONLY_RELU))
+    out = capsys.readouterr().out
+    assert "1 already in" in out and "1 to verify" in out, out
+    assert first["correct.py"] == second["correct.py"], "an unchanged file keeps its result"
+    assert (first["broken.py"]["verdict"], second["broken.py"]["verdict"]) == ("failed", "passed")
+
+
+@pytest.mark.parametrize("limits, expected", [
+    (Limits(wall=2, cpu=60, memory_mb=1024, call=60), "exceeded the wall-time limit of 2 s during check"),
+    (Limits(wall=60, cpu=1, memory_mb=1024, call=60), "exceeded the CPU-time limit of 1 s during check"),
+])
+def test_an_implementation_over_its_time_limits_is_stopped_and_named(tmp_path, limits, expected):
+    for name in ("_base", "hang"):
+        shutil.copy(os.path.join(HOSTILE, f"{name}.py"), tmp_path)
+    [entry] = run_batch([tmp_path], tmp_path / "report.json", limits, select=ONLY_RELU)
+    assert entry["verdict"] == "timed out" and expected in entry["message"], entry
+
+
+def test_discover_rejects_a_path_that_does_not_exist(tmp_path):
+    with pytest.raises(ValueError, match="no such file or folder"):
+        discover([tmp_path / "nope"])
+
+
+def test_the_same_implementation_gets_the_same_report_twice(tmp_path):
+    (tmp_path / "_base.py").write_text(open(os.path.join(HOSTILE, "_base.py")).read())
+    path = tmp_path / "broken.py"
+    path.write_text(BROKEN.replace("np.abs(Z)", "np.maximum(Z, 0) + 1e-9 * Z**2"))
+    select = ["relu", "softmax", "backward_propagation_matches_finite"]
+    reports = [runner.verify(str(path), select=select, quiet=True) for _ in range(2)]
+    for result in reports:
+        result.pop("seconds")
+    assert reports[0] == reports[1]
+    assert reports[0]["contract"]["relu"]["status"] == "failed", reports[0]["contract"]["relu"]
