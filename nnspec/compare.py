@@ -98,7 +98,7 @@ def assert_close(got, want, *, call: str, what: str, atol: float, rtol: float = 
     at = list(map(int, np.unravel_index(worst, got.shape))) if got.ndim else []
     bound = f"{atol:.0e}" + (f" + {rtol:.0e}*|expected|" if rtol else "")
     message = (
-        f"{what} max |error| {float(error.flat[worst]):.1e} at {at}, must be <= {bound}"
+        f"{what} max |error| {float(error.flat[worst]):.1e}" + (f" at {at}" if at else "") + f", must be <= {bound}"
         + (f" {where}" if where else "")
         + f"\n  got {float(got.flat[worst]):.6g}, expected {float(want.flat[worst]):.6g}"
     )

@@ -40,6 +40,7 @@ def import_target(target: str):
     is_file = target.endswith(".py") or os.sep in target or os.path.isfile(target)
     if is_file and not os.path.isfile(target):
         raise LoadError(f"{target}: no such file")
+    shown = os.path.basename(target) if is_file else target
     sink = BoundedText(2000)
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = sink
@@ -47,25 +48,25 @@ def import_target(target: str):
         return _import_file(target) if is_file else importlib.import_module(target)
     except SyntaxError as exc:
         raise LoadError(
-            f"{target} does not import: SyntaxError: {exc.msg} ({os.path.basename(exc.filename or target)}, "
+            f"{shown} does not import: SyntaxError: {exc.msg} ({os.path.basename(exc.filename or target)}, "
             f"line {exc.lineno})"
         ) from None
     except ModuleNotFoundError as exc:
         if not is_file and exc.name == target.split(".")[0]:
             raise LoadError(f"{target}: no module of that name (pass a path to a .py file or an importable module)") from None
         raise LoadError(
-            f"{target} does not import: it needs the module '{exc.name}', which is not installed "
+            f"{shown} does not import: it needs the module '{exc.name}', which is not installed "
             f"(pip install {exc.name.split('.')[0]}, or remove the import)"
         ) from None
     except SystemExit as exc:
-        raise LoadError(f"{target} called sys.exit({exc.code!r}) while being imported") from None
+        raise LoadError(f"{shown} called sys.exit({exc.code!r}) while being imported") from None
     except BaseException as exc:  # noqa: BLE001 - any failure at import time ends the run with one message
         if isinstance(exc, KeyboardInterrupt):
             raise
         frames = traceback.extract_tb(exc.__traceback__)
         last = frames[-1] if frames else None
         where = f" ({os.path.basename(last.filename)}, line {last.lineno})" if last else ""
-        raise LoadError(f"{target} does not import: {type(exc).__name__}: {exc}{where}") from None
+        raise LoadError(f"{shown} does not import: {type(exc).__name__}: {exc}{where}") from None
     finally:
         sys.stdout, sys.stderr = saved
 

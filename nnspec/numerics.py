@@ -7,8 +7,6 @@ differences of the spec's loss.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from spec import oracles
@@ -50,8 +48,8 @@ def loss_of(params, X, Y, hidden, output) -> float:
 
 
 # Mistakes the suite can reproduce, to name the one an implementation made.
+# (A missing 1/m is named by the scale hints of nnspec.compare, which see any constant factor.)
 MISTAKES = {
-    "sum": "the gradients are sums over the batch, not means: did you forget to divide by m?",
     "derivative_at_A": "the hidden activation's derivative was evaluated at A = g(Z) instead of at Z "
     "(the contract's derivatives take the pre-activation Z)",
     "tanh_one_minus_a": "tanh's derivative was taken as 1 - tanh(z) instead of 1 - tanh(z)^2",
@@ -72,11 +70,10 @@ def backward(params, X, Y, hidden, output, mistake=None):
         dZ = -dZ
     if mistake == "sigmoid_output_chain":
         dZ = dZ * oracles.sigmoid_derivative(Zs[L])
-    scale = 1.0 if mistake == "sum" else 1.0 / m
     grads = {}
     for layer in range(L, 0, -1):
-        grads[f"dW{layer}"] = scale * dZ @ As[layer - 1].T
-        grads[f"db{layer}"] = scale * dZ.sum(axis=1, keepdims=True)
+        grads[f"dW{layer}"] = dZ @ As[layer - 1].T / m
+        grads[f"db{layer}"] = dZ.sum(axis=1, keepdims=True) / m
         if layer > 1:
             dA = params[f"W{layer}"].T @ dZ
             A, Z = As[layer - 1], Zs[layer - 1]
@@ -114,15 +111,16 @@ def directional_derivative(params, direction, X, Y, hidden, output, h=1e-6) -> f
     return (loss_of(plus, X, Y, hidden, output) - loss_of(minus, X, Y, hidden, output)) / (2 * h)
 
 
-@dataclass
 class Network:
-    """A network and a batch for it, in columns, drawn from a seed."""
+    """A network and a batch for it, in columns, drawn from a seed by make_network."""
 
-    layer_dims: tuple
-    m: int
-    params: dict
-    X: np.ndarray
-    Y: np.ndarray
+    def __init__(self, layer_dims, m, params, X, Y, seed=0, output="softmax"):
+        self.layer_dims, self.m, self.params, self.X, self.Y = tuple(layer_dims), m, params, X, Y
+        self.seed, self.output = seed, output
+
+    def __repr__(self):
+        # Short and reproducible (hypothesis prints it as the counterexample): make_network(...) rebuilds the arrays.
+        return f"make_network(layer_dims={self.layer_dims}, m={self.m}, output={self.output!r}, seed={self.seed})"
 
     def where(self, **extra) -> str:
         parts = ", ".join([f"layer_dims={self.layer_dims}", f"m={self.m}"] + [f"{k}={v}" for k, v in extra.items()])
@@ -142,7 +140,7 @@ def make_network(layer_dims, m, output, seed, scale=1.0) -> Network:
         Y = np.eye(K)[:, rng.integers(0, K, m)]
     else:
         Y = rng.integers(0, 2, (K, m)).astype(np.float64)
-    return Network(tuple(layer_dims), m, params, X, Y)
+    return Network(tuple(layer_dims), m, params, X, Y, seed, output)
 
 
 def min_hidden_margin(net: Network, hidden, output) -> float:

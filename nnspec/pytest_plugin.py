@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+import hypothesis
 import pytest
 
 from nnspec import report, settings
@@ -48,6 +49,9 @@ def pytest_report_header(config):
              + (f" -> {first.filename}" if first.filename else "")]
     for impl in impls:
         lines.append(f"  {impl.name}: {impl.describe()}")
+    current = hypothesis.settings.default
+    lines.append(f"  hypothesis profile {hypothesis.settings.get_current_profile_name()!r}: {current.max_examples} "
+                 f"examples per check, {'derandomized' if current.derandomize else 'random'}")
     missing = first.missing
     lines.append(f"  provides {len(first.provided)} of {len(first.provided) + len(missing)} contract names"
                  + (f"; not provided: {', '.join(missing)}" if missing else ""))
