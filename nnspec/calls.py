@@ -147,6 +147,16 @@ class Caller:
         finally:
             sys.stdout, sys.stderr = saved_out, saved_err
 
+    @contextlib.contextmanager
+    def scaled(self, factor: float):
+        """Multiply the per-call limit by `factor` for the calls inside (train runs a whole training)."""
+        saved = self.timeout
+        self.timeout = saved and saved * factor
+        try:
+            yield
+        finally:
+            self.timeout = saved
+
     def _give_up(self, name):
         # One raise site for the first failure and its repeats, so hypothesis sees one consistent error.
         raise ImplementationError(self.hung[name]) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from nnspec import strategies as nst
 from nnspec.checks import check
@@ -154,8 +155,6 @@ def _axis_hint(impl, Z_cols, full=None):
 @st.composite
 def _logits(draw, lo=-20.0, hi=20.0):
     K, m = draw(nst.classes_and_samples())
-    from hypothesis.extra import numpy as hnp
-
     return draw(hnp.arrays(np.float64, (K, m), elements=nst.floats(lo, hi)))
 
 

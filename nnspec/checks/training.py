@@ -128,15 +128,11 @@ def _own_training(impl, name):
     t = task(impl, name)
     lr, batch = LEARNING_RATE[impl.hidden], BATCH[name]
     accuracy = 0.0
-    saved = impl.caller.timeout
     for epochs in OWN_TRAIN_EPOCHS[name]:
         where = f"[layer_dims={tuple(t.layer_dims)}, learning_rate={lr}, epochs={epochs}, batch_size={batch}]"
-        impl.caller.timeout = saved and saved * TRAIN_TIMEOUT_FACTOR
-        try:
+        with impl.caller.scaled(TRAIN_TIMEOUT_FACTOR):
             params = impl.call("train", impl.data(t.X_train), impl.data(t.Y_train), list(t.layer_dims), lr, epochs,
                                batch, 0)
-        finally:
-            impl.caller.timeout = saved
         if not isinstance(params, dict):
             fail("train", f"returned {type(params).__name__}, must return the parameters dict", where)
         labels = impl.call("predict", impl.data(t.X_test), params)
