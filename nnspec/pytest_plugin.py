@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -14,6 +15,8 @@ from nnspec.checks import all_checks
 from nnspec.implementation import LoadError, load
 
 CHECK_ATTR = "_nnspec_check"
+PROJECT = Path(__file__).resolve().parent.parent
+CONTRACT_TESTS = PROJECT / "tests" / "contract"
 
 
 def pytest_addoption(parser):
@@ -31,11 +34,26 @@ def target(config):
     return config.getoption("impl") or os.environ.get("NNSPEC_IMPL") or None
 
 
+def pytest_load_initial_conftests(early_config, parser, args):
+    # `pytest --impl FILE` with no test path runs the contract suite, from whatever folder it is started in.
+    known = early_config.known_args_namespace
+    if (getattr(known, "impl", None) or os.environ.get("NNSPEC_IMPL")) and not known.file_or_dir:
+        args.append(str(CONTRACT_TESTS))
+
+
+def active(config) -> bool:
+    """The plugin acts when asked to verify (--impl) or when running nnspec's own tests, never elsewhere."""
+    return bool(target(config)) or config.rootpath.resolve() == PROJECT
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "nnspec(contract): a contract check of an implementation")
+    config._nnspec_outcomes = []
+    config._nnspec_impls = None
+    if not active(config):
+        return
     if not config.getoption("hypothesis_profile", None):
         settings.load()
-    config._nnspec_outcomes = []
     try:
         config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None)
     except LoadError as exc:
@@ -44,6 +62,8 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     impls = config._nnspec_impls
+    if not impls:
+        return None
     first = impls[0]
     lines = [f"nnspec: implementation {target(config) or 'reference (default)'}"
              + (f" -> {first.filename}" if first.filename else "")]
@@ -80,9 +100,9 @@ def contract_tests(chapter: str) -> dict:
 
 def pytest_generate_tests(metafunc):
     item = getattr(metafunc.function, CHECK_ATTR, None)
-    if item is None or "impl" not in metafunc.fixturenames:
-        return
     impls = metafunc.config._nnspec_impls
+    if item is None or "impl" not in metafunc.fixturenames or not impls:
+        return
     chosen = impls if item.per_configuration else impls[:1]
     metafunc.parametrize("impl", chosen, ids=[i.name for i in chosen])
 

@@ -18,7 +18,8 @@ BROKEN = "import numpy as np\nfrom _base import *  # noqa\n\n\ndef relu(Z):\n   
 
 @pytest.fixture
 def folder(tmp_path):
-    for name in ("_base", "segfault", "os_exit", "syntax_error", "exits_at_import", "memory", "exits", "prints"):
+    # What only a separate process survives (or is needed for); in-process failures are in test_isolation_calls.py.
+    for name in ("_base", "segfault", "os_exit", "syntax_error", "exits_at_import", "memory"):
         shutil.copy(os.path.join(HOSTILE, f"{name}.py"), tmp_path)
     (tmp_path / "correct.py").write_text(CORRECT)
     (tmp_path / "broken.py").write_text(BROKEN)
@@ -35,7 +36,6 @@ def test_a_batch_reports_every_implementation_whatever_the_others_do(folder, cap
     entries = by_name(run_batch([folder], report, limits, workers=2, select=ONLY_RELU))
     verdicts = {name: (e["verdict"], e["message"]) for name, e in entries.items()}
     assert verdicts["correct.py"] == ("passed", ""), verdicts
-    assert verdicts["prints.py"] == ("passed", ""), verdicts
     assert verdicts["broken.py"][0] == "failed" and "relu(Z) max |error|" in verdicts["broken.py"][1], verdicts
     assert verdicts["segfault.py"] == ("crashed", "the implementation crashed with a segmentation fault (signal "
                                        "SIGSEGV) during check relu_matches_the_spec [segfault.py]"), verdicts
@@ -44,7 +44,6 @@ def test_a_batch_reports_every_implementation_whatever_the_others_do(folder, cap
     assert verdicts["exits_at_import.py"][0] == "does not import", verdicts
     assert "sys.exit" in verdicts["exits_at_import.py"][1], verdicts
     assert verdicts["memory.py"][0] == "failed" and "ran out of memory" in verdicts["memory.py"][1], verdicts
-    assert verdicts["exits.py"][0] == "failed" and "called sys.exit(3)" in verdicts["exits.py"][1], verdicts
     assert "_base.py" not in verdicts, "files starting with _ are helpers, not implementations"
     saved = json.loads(report.read_text())["results"]
     assert {os.path.basename(p) for p in saved} == set(verdicts), saved.keys()
@@ -52,20 +51,14 @@ def test_a_batch_reports_every_implementation_whatever_the_others_do(folder, cap
     assert f"[{len(verdicts)}/{len(verdicts)}]" in out and "eta" in out, out
     assert "segfault.py" in out.split("implementation")[-1], "the table has a row per implementation"
 
-
-def test_a_rerun_skips_what_the_report_holds_and_redoes_what_changed(folder, capsys):
-    for name in os.listdir(folder):
-        if name not in ("_base.py", "correct.py", "broken.py"):
-            os.remove(folder / name)
-    report = folder / "report.json"
-    limits = Limits(wall=60, cpu=60, memory_mb=1024, call=5)
-    first = by_name(run_batch([folder], report, limits, select=ONLY_RELU))
-    (folder / "broken.py").write_text(CORRECT)  # fixed by its author
-    second = by_name(run_batch([folder], report, limits, select=ONLY_RELU))
+    # Run again, as after an interruption: what the report holds is skipped, a file changed since is verified.
+    (folder / "broken.py").write_text(CORRECT)
+    again = by_name(run_batch([folder], report, limits, workers=2, select=ONLY_RELU))
     out = capsys.readouterr().out
-    assert "1 already in" in out and "1 to verify" in out, out
-    assert first["correct.py"] == second["correct.py"], "an unchanged file keeps its result"
-    assert (first["broken.py"]["verdict"], second["broken.py"]["verdict"]) == ("failed", "passed")
+    assert f"{len(verdicts) - 1} already in" in out and "1 to verify" in out, out
+    assert again["broken.py"]["verdict"] == "passed", again["broken.py"]
+    assert {k: v for k, v in again.items() if k != "broken.py"} == {k: v for k, v in entries.items()
+                                                                     if k != "broken.py"}
 
 
 @pytest.mark.parametrize("limits, expected", [

@@ -1,0 +1,56 @@
+"""`pytest --impl` as users run it: one message for a file that does not import, skips for missing names.
+
+(Hangs, exceptions, printing and wrong returns are tested in-process in test_isolation_calls.py: the same code.)
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = ROOT / "tests" / "hostile"
+MISSING = "from _base import *  # noqa\n\ndel relu_derivative, train  # noqa: F821\n"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """(returncode, output) of each run, started together (each pays the interpreter and sympy start-up)."""
+    folder = tmp_path_factory.mktemp("impls")
+    (folder / "_base.py").write_text((HOSTILE / "_base.py").read_text())
+    (folder / "missing.py").write_text(MISSING)
+    commands = {
+        "syntax_error": [str(HOSTILE / "syntax_error.py"), "-k", "relu_matches"],
+        "missing_import": [str(HOSTILE / "missing_import.py"), "-k", "relu_matches"],
+        "missing": [str(folder / "missing.py"), "-k", "relu or train"],
+    }
+    env = {k: v for k, v in os.environ.items() if k != "CI"}  # a user's run: their skips stay skips
+    procs = {key: subprocess.Popen([sys.executable, "-m", "pytest", "--impl", *args, "-p", "no:cacheprovider"],
+                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             for key, args in commands.items()}
+    return {key: (proc.wait(timeout=300), proc.stdout.read()) for key, proc in procs.items()}
+
+
+@pytest.mark.parametrize("name, message", [
+    ("syntax_error", "nnspec: syntax_error.py does not import: SyntaxError: expected ':' (syntax_error.py, line 4)"),
+    ("missing_import", "nnspec: missing_import.py does not import: it needs the module "
+                       "'tensorflow_that_is_not_installed', which is not installed"),
+])
+def test_a_file_that_does_not_import_ends_the_run_with_one_message_and_exit_code_2(runs, name, message):
+    code, output = runs[name]
+    assert code == 2, output
+    assert message in output, output
+    assert "Traceback" not in output, output
+
+
+def test_a_missing_name_skips_exactly_the_checks_that_need_it(runs):
+    code, output = runs["missing"]
+    assert code == 0, output
+    assert "not provided: relu_derivative, train" in output, "the header lists what is missing"
+    for row in (r"relu\s+passed", r"relu_derivative\s+not provided", r"train\s+not provided",
+                r"training loop\s+passed"):
+        assert re.search(row, output), f"no summary row {row!r} in:\n{output}"
+    assert re.search(r"3 passed, 4 skipped", output), output
