@@ -1,0 +1,62 @@
+"""Correct implementations written differently from the reference pass every check of the contract.
+
+The examples in examples/ differ from the reference in layout, in numerical style (an epsilon in the log,
+boolean masks, in-place updates, numpy's global generator) and in where their gradients come from (PyTorch's
+autograd). A check that failed one of them would be rejecting a correct network.
+"""
+
+import os
+
+import pytest
+
+from nnspec.calls import NotProvided
+from nnspec.checks import all_checks, by_name
+from nnspec.contract import CONTRACT
+from nnspec.implementation import load
+from nnspec.report import failure_text
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "examples")
+CORRECT = ("rows_network.py", "epsilon_network.py", "torch_network.py")
+
+
+def failures_of(path):
+    """Every check, in every configuration it applies to: the failures as text (NotProvided is a failure too)."""
+    impls = load(path)
+    failures = []
+    for check in all_checks():
+        for impl in impls if check.per_configuration else impls[:1]:
+            try:
+                check(impl)
+            except NotProvided as exc:
+                # "not applicable" (e.g. a task a declared depth cannot learn) is a verdict, not a gap
+                if exc.name != "not applicable":
+                    failures.append(f"{check.name} [{impl.name}]: {exc}")
+            except AssertionError as exc:
+                failures.append(f"{check.name} [{impl.name}]: {failure_text(exc)}")
+    return impls, failures
+
+
+@pytest.mark.parametrize("example", CORRECT)
+def test_a_correct_example_passes_every_check(example):
+    if example == "torch_network.py":
+        pytest.importorskip("torch")  # CI installs torch==2.13.0, so this runs there
+    impls, failures = failures_of(os.path.join(EXAMPLES, example))
+    assert impls[0].missing == (), f"{example} must provide every contract name, lacks {impls[0].missing}"
+    assert not failures, f"{example} failed {len(failures)} checks:\n\n" + "\n\n".join(failures)
+
+
+def test_the_examples_declare_different_layouts_and_configurations():
+    # The point of the examples is that they differ from the reference and from each other.
+    impls = [load(os.path.join(EXAMPLES, name))[0] for name in ("rows_network.py", "epsilon_network.py")]
+    assert {i.layout for i in impls} == {"rows", "columns"}
+    assert impls[0].depths == (2,) and impls[0].declared["DEPTHS"]
+    assert (impls[0].hidden, impls[0].output) == ("tanh", "sigmoid")
+
+
+def test_the_template_names_every_contract_function_and_fails_until_filled_in():
+    (impl,) = load(os.path.join(EXAMPLES, "template.py"))
+    assert impl.missing == (), f"template.py lacks {impl.missing}"
+    assert set(CONTRACT) <= {n for n in dir(impl.module) if not n.startswith("_")}
+    with pytest.raises(AssertionError) as caught:
+        by_name("relu_matches_the_spec")(impl)
+    assert "relu raised NotImplementedError: paste your code here" in failure_text(caught.value)
