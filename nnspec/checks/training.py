@@ -147,7 +147,7 @@ def _own_training(impl, name):
             return
     fail("train", f"train + predict reached {name} test accuracy {accuracy:.3f}, must reach {t.target}", where,
          ["predict must return class indices (softmax) or 0/1 (sigmoid)" if accuracy < 0.3 else None,
-          _scale_hint(impl, t)])
+          _scale_hint(impl, t), "if the gradient or update checks fail too, they locate the error"])
 
 
 def _scale_hint(impl, t):
