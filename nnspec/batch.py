@@ -24,6 +24,7 @@ from pathlib import Path
 
 from nnspec import report
 from nnspec.calls import DEFAULT_TIMEOUT
+from nnspec.contract import TRAINING_LOOP
 
 REPORT_VERSION = 1
 STDERR_LIMIT = 64 * 1024 * 1024  # bytes a worker may write to files (its stderr, its events)
@@ -238,7 +239,7 @@ SHORT = {
     "cross_entropy_loss": "ce", "binary_cross_entropy": "bce", "cross_entropy_derivative": "dZ",
     "initialize_parameters": "init", "forward_propagation": "fwd", "backward_propagation": "bwd",
     "update_parameters": "upd", "dropout_forward": "drop", "dropout_backward": "drop'", "train": "train",
-    "training loop": "loop",
+    TRAINING_LOOP: "loop",
 }
 MARK = {"passed": "ok", "failed": "X", "not provided": "-", "not applicable": "n/a"}
 

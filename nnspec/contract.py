@@ -13,3 +13,5 @@ HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu")
 OUTPUT_ACTIVATIONS = ("softmax", "sigmoid")
 # Depths (numbers of weight layers) exercised when a module does not declare DEPTHS.
 DEFAULT_DEPTHS = (1, 2, 3)
+# Not a function: the summary row of the checks that run the primitives together in the suite's training loop.
+TRAINING_LOOP = "training loop"

@@ -52,11 +52,11 @@ def pytest_configure(config):
     config._nnspec_impls = None
     if not active(config):
         return
-    if not config.getoption("hypothesis_profile", None):
-        settings.load()
     try:
+        if not config.getoption("hypothesis_profile", None):
+            settings.load()
         config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None)
-    except LoadError as exc:
+    except (LoadError, ValueError) as exc:
         pytest.exit(f"nnspec: {exc}", returncode=2)
 
 

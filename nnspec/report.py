@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from nnspec.calls import CheckFailure
-from nnspec.contract import CONTRACT
+from nnspec.contract import CONTRACT, TRAINING_LOOP
 
-LOOP = "training loop"
-ROWS = (*CONTRACT, LOOP)
+ROWS = (*CONTRACT, TRAINING_LOOP)
 ORDER = {"failed": 0, "error": 0, "not provided": 1, "not applicable": 2, "passed": 3}
 
 

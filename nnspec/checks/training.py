@@ -14,6 +14,7 @@ from nnspec.calls import NotProvided
 from nnspec.checks import check
 from nnspec import numerics
 from nnspec.compare import as_array, fail
+from nnspec.contract import TRAINING_LOOP
 from reference import datasets
 
 TARGETS = {"moons": 0.95, "patterns": 1.0}
@@ -103,7 +104,7 @@ def _suite_loop(impl, name):
             best = max(best, _accuracy(impl, t, params))
             if best >= t.target:
                 return
-    fail("training loop", f"the suite's mini-batch loop over the implementation's forward_propagation, "
+    fail(TRAINING_LOOP, f"the suite's mini-batch loop over the implementation's forward_propagation, "
          f"backward_propagation and update_parameters reached {name} test accuracy {best:.3f} in "
          f"{MAX_EPOCHS[name]} epochs, must reach {t.target}",
          f"[layer_dims={tuple(t.layer_dims)}, learning_rate={lr}, batch_size={batch}]",
@@ -111,15 +112,14 @@ def _suite_loop(impl, name):
 
 
 NEEDED = ("forward_propagation", "backward_propagation", "update_parameters")
-LOOP = "training loop"  # a row of its own in the summary: the primitives working together
 
 
-@check(LOOP, needs=NEEDED, per_configuration=True)
+@check(TRAINING_LOOP, needs=NEEDED, per_configuration=True)
 def check_primitives_in_the_suites_loop_learn_moons(impl):
     _suite_loop(impl, "moons")
 
 
-@check(LOOP, needs=NEEDED, per_configuration=True)
+@check(TRAINING_LOOP, needs=NEEDED, per_configuration=True)
 def check_primitives_in_the_suites_loop_learn_the_patterns(impl):
     _suite_loop(impl, "patterns")
 
