@@ -86,6 +86,11 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, events=None, quiet=F
 
 def main_verify(args) -> int:
     """`python -m nnspec verify TARGET`: the checks, a failure line each, the summary; exit 0, 1, or 2."""
+    try:
+        settings.load()
+    except ValueError as exc:
+        print(f"nnspec: {exc}", file=sys.stderr)
+        return 2
     result = verify(args.target, timeout=args.impl_timeout or None, select=args.select, events=args.events,
                     quiet=args.quiet)
     if "load_error" in result:
