@@ -39,6 +39,10 @@ def pytest_load_initial_conftests(early_config, parser, args):
     known = early_config.known_args_namespace
     if (getattr(known, "impl", None) or os.environ.get("NNSPEC_IMPL")) and not known.file_or_dir:
         args.append(str(CONTRACT_TESTS))
+        # pytest chose its rootdir before it knew --impl takes a value, from the folder of the file after it; the
+        # suite's own folder gives test ids that name real files, and no .pytest_cache in the user's folder.
+        if not known.rootdir and hasattr(early_config, "_rootpath"):
+            early_config._rootpath = PROJECT
 
 
 def active(config) -> bool:
