@@ -113,10 +113,10 @@ class Caller:
     def __init__(self, timeout: float | None = DEFAULT_TIMEOUT, output_limit: int = 2000):
         self.timeout = timeout
         self.output = BoundedText(output_limit)
-        self.hung: dict[str, str] = {}
+        self.given_up: dict[str, str] = {}
 
     def __call__(self, name: str, function, *args, **kwargs):
-        if name in self.hung:
+        if name in self.given_up:
             # A function that hung or exhausted memory once fails at once afterwards: shrinking must not wait again.
             self._give_up(name)
         import numpy as np
@@ -127,7 +127,7 @@ class Caller:
             with np.errstate(all="ignore"), time_limit(self.timeout):
                 return function(*args, **kwargs)
         except _Timeout:
-            self.hung[name] = f"{name}: timed out after {self.timeout:g} s (set the limit with --impl-timeout)"
+            self.given_up[name] = f"{name}: timed out after {self.timeout:g} s (set the limit with --impl-timeout)"
             self._give_up(name)
         except SystemExit as exc:
             raise ImplementationError(
@@ -137,7 +137,7 @@ class Caller:
             raise
         except MemoryError:
             # Remembered like a hang: calling it again would only allocate again.
-            self.hung[name] = (f"{name} ran out of memory (MemoryError): it allocates without bound, or far more "
+            self.given_up[name] = (f"{name} ran out of memory (MemoryError): it allocates without bound, or far more "
                                f"than its inputs need")
             self._give_up(name)
         except RecursionError as exc:
@@ -159,4 +159,4 @@ class Caller:
 
     def _give_up(self, name):
         # One raise site for the first failure and its repeats, so hypothesis sees one consistent error.
-        raise ImplementationError(self.hung[name]) from None
+        raise ImplementationError(self.given_up[name]) from None

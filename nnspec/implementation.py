@@ -176,6 +176,10 @@ class Implementation:
     def from_parameters(self, params):
         return {k: (v.T if self.rows else v) for k, v in params.items()}
 
+    def gradients(self, grads):
+        """Columns gradients {dW1: (n1, n0), db1: (n1, 1), ...} in the implementation's layout."""
+        return {"d" + k: v for k, v in self.parameters({k[1:]: v for k, v in grads.items()}).items()}
+
     def describe(self) -> str:
         def mark(key, value):
             return f"{value}" + ("" if self.declared.get(key) else " (assumed)")

@@ -139,7 +139,7 @@ def pytest_runtest_makereport(item, call):
         elif rep.skipped:
             reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
             reason = reason.removeprefix("Skipped: ")
-            status, text = ("not applicable" if reason.startswith("not applicable") else "not provided"), reason
+            status, text = report.skip_status(reason), reason
         else:
             status, text = "passed", ""
         item.config._nnspec_outcomes.append(

@@ -38,6 +38,11 @@ def failure_text(exc: BaseException) -> str:
     return text
 
 
+def skip_status(reason: str) -> str:
+    """The status of a check that did not run: "not applicable" or "not provided", from its reason."""
+    return "not applicable" if reason.startswith("not applicable") else "not provided"
+
+
 def first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 

@@ -23,7 +23,7 @@ def run_check(check, impl) -> report.Outcome:
         status, message = "passed", ""
     except NotProvided as exc:
         message = str(exc)
-        status = "not applicable" if message.startswith("not applicable") else "not provided"
+        status = report.skip_status(message)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - a check that cannot finish is a failed check, and the run goes on

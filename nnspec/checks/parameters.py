@@ -95,7 +95,7 @@ def check_update_parameters_subtracts_the_scaled_gradient(impl):
         grads = numerics.backward(net.params, net.X, net.Y, impl.hidden, impl.output)
         want = {k: v - lr * grads["d" + k] for k, v in net.params.items()}
         params_i = impl.parameters(net.params)
-        grads_i = {"d" + k: v for k, v in impl.parameters({k[1:]: v for k, v in grads.items()}).items()}
+        grads_i = impl.gradients(grads)
         where = f"[layer_dims={net.layer_dims}, learning_rate={lr:.4g}]"
         result = impl.call("update_parameters", params_i, grads_i, lr, mutable=(0,))
         if not isinstance(result, dict):
@@ -134,7 +134,7 @@ def check_a_small_update_step_decreases_the_loss(impl):
         lr = 1e-3
         if norm2 < 1e-6:
             return  # a flat spot: no descent to see
-        grads_i = {"d" + k: v for k, v in impl.parameters({k[1:]: v for k, v in grads.items()}).items()}
+        grads_i = impl.gradients(grads)
         result = impl.call("update_parameters", impl.parameters(net.params), grads_i, lr, mutable=(0,))
         if not isinstance(result, dict):
             fail("update_parameters", f"returned {type(result).__name__}, must return the parameters dict",
