@@ -42,7 +42,7 @@ def activations(shape=SHAPE, seed=SEED):
 
 
 def dropped(impl, A, keep_prob, rng="fresh", reseed=True):
-    """(output, mask) of the implementation's dropout_forward, forms checked; `rng` is passed when accepted.
+    """(output, mask as floats, mask as returned, where) of dropout_forward, forms checked; `rng` passed if accepted.
 
     `reseed` seeds numpy's global generator first (for implementations that draw from it), so that the
     statistical checks see the same draws on every run.
