@@ -1,35 +1,27 @@
-"""Numeric oracles: numpy functions made by lambdify from the very sympy expressions the derivations prove.
+"""Numeric oracles: numpy functions printed by sympy from the very expressions the derivations prove.
 
 All functions are vectorised and return float64. Layout is columns = samples:
 X is (n_0, m), W_l is (n_l, n_{l-1}), b_l is (n_l, 1), softmax normalises along `axis` (classes, default 0).
 """
 
-import functools
-
 import numpy as np
-import sympy as sp
 
-from .activations import (ELU, ELU_DERIVATIVE_CLOSED, RELU, RELU_DERIVATIVE_CLOSED, SIGMOID,
-                          SIGMOID_DERIVATIVE_CLOSED, TANH, TANH_DERIVATIVE_CLOSED, a, alpha, z)
-from .losses import BCE_TERMS, CE_TERM, class_symbols, softmax_exprs, y
+from . import numeric
 
 
 def _f64(x):
     return np.asarray(x, dtype=np.float64)
 
 
-# Derivative closed forms are written in the activation a = g(z); substituting g(z) for a
-# gives a function of z (proven equal to sp.diff of g in activations.py).
-_relu = sp.lambdify(z, RELU, "numpy")
-_relu_derivative = sp.lambdify(z, RELU_DERIVATIVE_CLOSED, "numpy")
-_sigmoid = sp.lambdify(z, SIGMOID, "numpy")
-_sigmoid_derivative = sp.lambdify(z, SIGMOID_DERIVATIVE_CLOSED.subs(a, SIGMOID), "numpy")
-_tanh = sp.lambdify(z, TANH, "numpy")
-_tanh_derivative = sp.lambdify(z, TANH_DERIVATIVE_CLOSED.subs(a, TANH), "numpy")
-_elu = sp.lambdify((z, alpha), ELU, "numpy")
-_elu_derivative = sp.lambdify((z, alpha), ELU_DERIVATIVE_CLOSED, "numpy")
-_bce_terms = tuple(sp.lambdify((y, a), term, "numpy") for term in BCE_TERMS)
-_ce_term = sp.lambdify((y, a), CE_TERM, "numpy")
+# spec/numeric.py is printed by sympy (python -m spec.emit) from the expressions the derivations prove, so that
+# the checks run on numpy alone; tests/spec/test_spec_oracles.py proves it current and equal to lambdify.
+# Derivative closed forms are written in the activation a = g(z) with g(z) substituted for a.
+_relu, _relu_derivative = numeric.relu, numeric.relu_derivative
+_sigmoid, _sigmoid_derivative = numeric.sigmoid, numeric.sigmoid_derivative
+_tanh, _tanh_derivative = numeric.tanh, numeric.tanh_derivative
+_elu, _elu_derivative = numeric.elu, numeric.elu_derivative
+_bce_terms = (numeric.bce_term_positive, numeric.bce_term_negative)
+_ce_term = numeric.ce_term
 
 
 def relu(z):
@@ -77,11 +69,11 @@ def elu_derivative(z, alpha=1.0):
         return np.asarray(_elu_derivative(_f64(z), np.float64(alpha)), dtype=np.float64)
 
 
-@functools.cache
 def _softmax_of(n):
-    zs, _, _ = class_symbols(n)
-    # cse shares the denominator sum between the n outputs.
-    return sp.lambdify(zs, list(softmax_exprs(n)), "numpy", cse=True)
+    if n not in numeric.SOFTMAX:
+        raise ValueError(f"softmax over {n} classes: the oracle is generated for 1 to {max(numeric.SOFTMAX)} "
+                         f"(raise MAX_CLASSES in spec/emit.py and run python -m spec.emit)")
+    return numeric.SOFTMAX[n]
 
 
 def softmax(z, axis=0):

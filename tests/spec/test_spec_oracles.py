@@ -190,3 +190,33 @@ def test_the_bce_terms_used_by_the_oracle_add_up_to_the_derived_loss():
     from spec.losses import BCE, BCE_TERMS
 
     assert sp.expand(BCE - sum(BCE_TERMS)) == 0, "BCE_TERMS must sum to BCE"
+
+
+def test_the_generated_numeric_module_is_current():
+    # spec/numeric.py is what the checks run on (numpy alone); it must be exactly what sympy prints today.
+    from pathlib import Path
+
+    from spec import emit
+
+    assert Path(emit.TARGET).read_text() == emit.source(), "spec/numeric.py is stale: run python -m spec.emit"
+
+
+@pytest.mark.parametrize("name", ["relu", "relu_derivative", "sigmoid", "sigmoid_derivative", "tanh",
+                                  "tanh_derivative"])
+def test_the_generated_oracles_equal_sympy_lambdify_of_the_proven_expressions(name):
+    closed = {"relu": act.RELU, "relu_derivative": act.RELU_DERIVATIVE_CLOSED, "sigmoid": act.SIGMOID,
+              "sigmoid_derivative": act.SIGMOID_DERIVATIVE_CLOSED.subs(act.a, act.SIGMOID), "tanh": act.TANH,
+              "tanh_derivative": act.TANH_DERIVATIVE_CLOSED.subs(act.a, act.TANH)}[name]
+    x = np.concatenate([np.random.default_rng(RNG_SEED).uniform(-30, 30, 500), [0.0, -0.0, 1e-300, 700.0]])
+    with np.errstate(over="ignore"):
+        want = sp.lambdify(act.z, closed, "numpy")(x)
+    np.testing.assert_array_equal(getattr(oracles, name)(x), np.asarray(want, dtype=np.float64), err_msg=name)
+
+
+def test_importing_the_oracles_does_not_import_sympy():
+    import subprocess
+    import sys
+
+    code = "import sys, spec.oracles, nnspec.numerics; print('sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False", "the checks' import path must stay free of sympy (2.8 s)"
