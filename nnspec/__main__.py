@@ -12,7 +12,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m nnspec", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    verify = commands.add_parser("verify", help="verify one implementation in this process")
+    verify = commands.add_parser("verify", help="verify one implementation (run in a process of its own)")
     verify.add_argument("target", help="a .py file or a dotted module name (e.g. reference)")
     verify.add_argument("--json", metavar="FILE", help="write the result as JSON")
     verify.add_argument("--events", metavar="FILE", help="append one JSON line per check as it runs")
@@ -20,6 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only the checks whose names contain TEXT (repeatable)")
     verify.add_argument("--impl-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g})")
+    verify.add_argument("--require", metavar="all|applicable|NAME,...", default=None,
+                        help="contract names that must be provided, else the verdict is incomplete (default: what "
+                             "the file provides; 'applicable': the names its declared configuration needs)")
     verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
 
     from nnspec.batch import Limits

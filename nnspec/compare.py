@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from nnspec.calls import CheckFailure
+from nnspec.wire import Handle
 
 
 def context(**values) -> str:
@@ -28,6 +29,8 @@ def fail(call: str, message: str, where: str = "", hints=()) -> None:
 
 
 def _kind(value) -> str:
+    if isinstance(value, Handle):
+        return f"an object of type {value.kind} (not plain data: it stayed in the implementation's process)"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     return f"{type(value).__name__} {value!r}"[:120]

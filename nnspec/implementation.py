@@ -1,95 +1,256 @@
-"""Loading an implementation and speaking its layout: the suite thinks in columns and transposes at the border."""
+"""An implementation as the checks see it: its declarations, its layout, and calls that cross into its process.
+
+The suite thinks in columns and transposes at the border. The implementation itself lives in a child process
+(nnspec/process.py, nnspec/server.py): arguments and results cross as plain data, and what is not plain data
+(a forward pass's cache) stays there and comes back as a handle the checks can only hand back.
+"""
 
 from __future__ import annotations
 
-import copy
-import importlib
+import contextlib
 import importlib.util
+import math
 import os
-import sys
-import traceback
-from dataclasses import dataclass, field
+import time
+import zlib
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nnspec.calls import DEFAULT_TIMEOUT, BoundedText, Caller, CheckFailure, NotProvided
+from nnspec import wire
+from nnspec.calls import DEFAULT_TIMEOUT, CheckFailure, ImplementationError, NotProvided
 from nnspec.contract import CONTRACT, DEFAULT_DEPTHS, HIDDEN_ACTIVATIONS, LAYOUTS, OUTPUT_ACTIVATIONS
+from nnspec.process import BLOCKED, START_TIMEOUT, Child, ChildError, Limits, Workdir, track, untrack
 
 DEFAULT_TARGET = "reference"
+MAX_RESTARTS = 50  # deaths of one implementation's process before its remaining calls fail at once
 
 
 class LoadError(Exception):
     """The implementation could not be loaded; the message says why in one paragraph."""
 
-
-def _import_file(path: str):
-    name = "nnspec_impl_" + os.path.splitext(os.path.basename(path))[0].replace("-", "_").replace(".", "_")
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise LoadError(f"{path} is not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    # Its own folder first, so that it can import the modules it ships beside it.
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    verdict = "does not import"
 
 
-def import_target(target: str):
-    """Import a .py file or a dotted module name, turning every way that can fail into a LoadError."""
-    is_file = target.endswith(".py") or os.sep in target or os.path.isfile(target)
-    if is_file and not os.path.isfile(target):
-        raise LoadError(f"{target}: no such file")
-    shown = os.path.basename(target) if is_file else target
-    sink = BoundedText(2000)
-    saved = sys.stdout, sys.stderr
-    sys.stdout = sys.stderr = sink
+class NotIndependent(LoadError):
+    """The implementation imports nnspec, spec or reference: it is not an independent implementation."""
+
+    verdict = "not independent"
+
+
+class NotIndependentCall(ImplementationError):
+    """A call reached for nnspec, spec or reference."""
+
+    cause = "forbidden"
+
+
+class WallTimeExceeded(ImplementationError):
+    """The implementation used up its whole wall-time budget: no further check can run."""
+
+    cause = "wall"
+
+
+def describe_target(target: str) -> tuple[bool, str]:
+    """(is_file, the name shown in messages)."""
+    is_file = target.endswith((".py", ".ipynb")) or os.sep in target or os.path.isfile(target)
+    return is_file, (os.path.basename(target) if is_file else target)
+
+
+def load_request(target: str) -> dict:
+    """What the implementation's process is asked to import, found without executing anything of it."""
+    is_file, shown = describe_target(target)
+    request = {"op": "load", "label": shown, "contract": list(CONTRACT), "blocked": list(BLOCKED), "allowed": []}
+    if is_file:
+        if not os.path.isfile(target):
+            raise LoadError(f"{target}: no such file")
+        path = os.path.abspath(target)
+        request.update(file=path, path=[os.path.dirname(path)])
+        return request
+    top = target.split(".")[0]
     try:
-        return _import_file(target) if is_file else importlib.import_module(target)
-    except SyntaxError as exc:
-        raise LoadError(
-            f"{shown} does not import: SyntaxError: {exc.msg} ({os.path.basename(exc.filename or target)}, "
-            f"line {exc.lineno})"
-        ) from None
-    except ModuleNotFoundError as exc:
-        if not is_file and exc.name == target.split(".")[0]:
-            raise LoadError(f"{target}: no module of that name (pass a path to a .py file or an importable module)") from None
-        raise LoadError(
-            f"{shown} does not import: it needs the module '{exc.name}', which is not installed "
-            f"(pip install {exc.name.split('.')[0]}, or remove the import)"
-        ) from None
-    except SystemExit as exc:
-        raise LoadError(f"{shown} called sys.exit({exc.code!r}) while being imported") from None
-    except BaseException as exc:  # noqa: BLE001 - any failure at import time ends the run with one message
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        frames = traceback.extract_tb(exc.__traceback__)
-        last = frames[-1] if frames else None
-        where = f" ({os.path.basename(last.filename)}, line {last.lineno})" if last else ""
-        raise LoadError(f"{shown} does not import: {type(exc).__name__}: {exc}{where}") from None
-    finally:
-        sys.stdout, sys.stderr = saved
+        spec = importlib.util.find_spec(top)  # a top-level name: found, not imported
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        raise LoadError(f"{target}: no module of that name (pass a path to a .py file or an importable module)")
+    locations = list(spec.submodule_search_locations or [])
+    folder = os.path.dirname(locations[0] if locations else spec.origin)
+    request.update(module=target, path=[folder], allowed=[top])
+    return request
 
 
-def _declared(module, attr, default, choices, where):
-    value = getattr(module, attr, None)
+class Session:
+    """One implementation process for one target (and its configurations), replaced whenever it dies."""
+
+    def __init__(self, requests: list[dict], shown: str, *, timeout=DEFAULT_TIMEOUT, limits: Limits | None = None,
+                 spawn=None, wall: float | None = None):
+        self.requests = []  # load and configure requests, replayed in order by a fresh process
+        self.shown = shown
+        self.timeout = timeout
+        self.limits = limits or Limits()
+        self.spawn = spawn
+        self.deadline = time.monotonic() + wall if wall else None
+        self.wall = wall
+        self.workdir = Workdir()
+        self.child: Child | None = None
+        self.generation = 0
+        self.deaths = 0
+        self.cpu_spent = 0.0
+        self.given_up: dict[tuple, tuple] = {}  # (impl id, function name) -> (why it is not called again, cause)
+        self.forbidden: list[str] = []
+        self.outputs = []
+        self.to_free: list[int] = []
+        self.infos = [self._add(r) for r in requests]
+
+    # -- starting and replacing the process --------------------------------------------------------------------------
+    def _add(self, request: dict) -> dict:
+        self.requests.append(request)
+        if self.child is None:
+            self._start()
+            return self.infos_started[-1]
+        return self._replay(self.child, request)
+
+    def _start(self):
+        if self.deaths >= MAX_RESTARTS:
+            raise ChildError("crashed", f"died {self.deaths} times; it is not started again")
+        if self.cpu_spent >= self.limits.cpu:
+            raise ChildError("cpu", f"used up its CPU-time limit of {self.limits.cpu:g} s")
+        limits = replace(self.limits, cpu=self.limits.cpu - self.cpu_spent)
+        child = Child(limits, self.workdir.path, spawn=self.spawn)
+        track(child)
+        self.child = child
+        self.outputs.append(child.output)
+        self.generation += 1
+        self.infos_started = [self._replay(child, r) for r in self.requests]
+
+    def _replay(self, child: Child, request: dict) -> dict:
+        try:
+            reply = self._exchange(child, request, self._limited(START_TIMEOUT))
+        except ChildError as exc:
+            self._retire(child, exc)
+            if exc.kind == "timeout":
+                raise LoadError(f"{self.shown} does not import: importing it took more than "
+                                f"{START_TIMEOUT:g} s") from None
+            raise LoadError(f"{self.shown} does not import: its process {exc} while importing it") from None
+        if not reply.get("ok"):
+            raise self._load_error(reply.get("error") or {})
+        return reply
+
+    def _load_error(self, error: dict) -> LoadError:
+        kind, message, shown = error.get("kind"), error.get("message", ""), self.shown
+        if kind == "forbidden":
+            self.forbidden.append(error.get("name", ""))
+            return NotIndependent(f"{shown} imports {error.get('name')}: not an independent implementation "
+                                  f"(nnspec, spec and reference cannot be used by the implementation under test)")
+        if kind == "SyntaxError":
+            return LoadError(f"{shown} does not import: SyntaxError: {message} ({error.get('file')}, line "
+                             f"{error.get('line')})")
+        if kind == "ModuleNotFoundError":
+            name = error.get("name") or "?"
+            return LoadError(f"{shown} does not import: it needs the module '{name}', which is not installed "
+                             f"(pip install {name.split('.')[0]}, or remove the import)")
+        if kind == "SystemExit":
+            return LoadError(f"{shown} called sys.exit({message}) while being imported")
+        where = f" ({error.get('file')}, line {error.get('line')})" if error.get("file") else ""
+        return LoadError(f"{shown} does not import: {kind}: {message}{where}")
+
+    def _retire(self, child: Child, exc: ChildError | None = None):
+        """The process ended or must end: kill it, count its CPU time, forget it."""
+        self.cpu_spent += child.cpu_seconds()
+        child.kill()
+        untrack(child)
+        if self.child is child:
+            self.child = None
+        self.deaths += 1
+
+    def _limited(self, timeout: float | None) -> float:
+        """`timeout` cut to what is left of the wall-time budget."""
+        timeout = timeout or math.inf
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise WallTimeExceeded(f"the implementation exceeded its wall-time limit of {self.wall:g} s")
+            timeout = min(timeout, left)
+        return timeout if math.isfinite(timeout) else 365 * 86400.0
+
+    def _exchange(self, child: Child, message: dict, timeout: float) -> dict:
+        data = child.request(wire.encode(message), timeout)
+        try:
+            return wire.decode(data, lambda i, k: wire.Handle(i, k, self.generation))
+        except wire.WireError as exc:
+            raise ChildError("protocol", f"sent an answer that is not plain data ({exc})") from None
+
+    # -- requests ----------------------------------------------------------------------------------------------------
+    def request(self, message: dict, timeout: float | None) -> dict:
+        """Send `message` (starting a fresh process if needed) and return the answer; ChildError when it died."""
+        if self.child is None or not self.child.alive():
+            if self.child is not None:
+                self._retire(self.child)
+            try:
+                self._start()
+            except LoadError as exc:
+                raise ChildError("crashed", f"could not be started again ({exc})") from None
+        limit = self._limited(timeout)
+        if self.to_free:
+            message = {**message, "free": self.to_free}
+            self.to_free = []
+        child = self.child
+        try:
+            return self._exchange(child, message, limit)
+        except ChildError as exc:
+            if exc.kind == "timeout":
+                self._retire(child)
+                if self.deadline is not None and time.monotonic() >= self.deadline:
+                    raise WallTimeExceeded(f"the implementation exceeded its wall-time limit of {self.wall:g} s") \
+                        from None
+                raise
+            kind, words = child.ended() if exc.kind != "protocol" else ("protocol", str(exc))
+            self._retire(child)
+            raise ChildError(kind, words) from None
+
+    def seed(self, seed: int):
+        self.request({"op": "seed", "seed": seed}, None)
+
+    def configure(self, impl_id: int, hidden: str, output: str) -> dict:
+        return self._add({"op": "configure", "impl": impl_id, "hidden": hidden, "output": output})
+
+    def output_text(self) -> str:
+        return "".join(o.text() for o in self.outputs)
+
+    def close(self):
+        if self.child is not None:
+            self.child.kill()
+            untrack(self.child)
+            self.child = None
+        self.workdir.remove()
+
+
+def _error(text: str, cause: str) -> ImplementationError:
+    error = ImplementationError(text)
+    error.cause = cause
+    return error
+
+
+def _declared(info, attr, default, choices, where):
+    value = info["declarations"].get(attr)
     if value is None:
         return default, False
     if value not in choices:
-        raise LoadError(f"{where}: {attr} was {value!r}, must be one of {', '.join(map(repr, choices))}")
+        shown = value.get("unreadable") if isinstance(value, dict) else repr(value)
+        raise LoadError(f"{where}: {attr} was {shown}, must be one of {', '.join(map(repr, choices))}")
     return value, True
 
 
-def _depths(module, where):
-    value = getattr(module, "DEPTHS", None)
+def _depths(info, where):
+    value = info["declarations"].get("DEPTHS")
     if value is None:
         return DEFAULT_DEPTHS, False
-    try:
-        depths = tuple(sorted({int(d) for d in (value if np.iterable(value) else [value])}))
-    except (TypeError, ValueError):
-        depths = ()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = [value]
+    depths = tuple(sorted(set(value))) if isinstance(value, list) else ()
     if not depths or depths[0] < 1:
-        raise LoadError(f"{where}: DEPTHS was {value!r}, must be numbers of weight layers, e.g. (2,) or range(1, 4)")
+        shown = value.get("unreadable") if isinstance(value, dict) else repr(value)
+        raise LoadError(f"{where}: DEPTHS was {shown}, must be numbers of weight layers, e.g. (2,) or range(1, 4)")
     return depths, True
 
 
@@ -98,22 +259,23 @@ class Implementation:
     """One implementation in one configuration, with adapters between the suite's columns and its layout."""
 
     name: str
-    module: object
-    filename: str | None
+    session: Session
+    impl_id: int
+    info: dict
     layout: str
     hidden: str
     output: str
     depths: tuple
     declared: dict = field(default_factory=dict)
-    timeout: float | None = DEFAULT_TIMEOUT
-
-    def __post_init__(self):
-        self.caller = Caller(self.timeout)
 
     # -- what it provides -------------------------------------------------------------------------------------
     @property
+    def filename(self) -> str | None:
+        return self.info.get("file")
+
+    @property
     def provided(self) -> tuple:
-        return tuple(n for n in CONTRACT if callable(getattr(self.module, n, None)))
+        return tuple(n for n in CONTRACT if n in self.info["callables"])
 
     @property
     def missing(self) -> tuple:
@@ -122,27 +284,126 @@ class Implementation:
     def require(self, *names):
         """Raise NotProvided for the first of `names` the implementation lacks."""
         for name in names:
-            if not callable(getattr(self.module, name, None)):
+            if name not in self.info["callables"]:
                 raise NotProvided(name, self.name)
 
-    def call(self, name, *args, mutable=(), **kwargs):
-        """Call the implementation's `name`, failing the check if it mutates an argument not in `mutable`."""
-        self.require(name)
-        function = getattr(self.module, name)
-        before = [copy.deepcopy(a) if i not in mutable else None for i, a in enumerate(args)]
-        result = self.caller(name, function, *args, **kwargs)
-        for i, (arg, saved) in enumerate(zip(args, before)):
-            if i not in mutable and not _same(arg, saved):
-                raise CheckFailure(
-                    f"{name} modified its argument {i + 1} in place: the contract lets only update_parameters "
-                    f"change what it is given (copy before writing, e.g. Z = Z.copy())"
-                )
-        return result
+    def accepts(self, name: str, parameter: str) -> bool:
+        """Whether `name` takes an argument called `parameter` (or **kwargs)."""
+        signature = self.info["signatures"].get(name)
+        return bool(signature) and any(p == parameter or kind == "VAR_KEYWORD" for p, kind, _ in signature)
 
-    def call_fast(self, name, *args, **kwargs):
+    def argument_name(self, name: str, index: int) -> str | None:
+        signature = self.info["signatures"].get(name) or []
+        return signature[index][0] if index < len(signature) else None
+
+    # -- calls ------------------------------------------------------------------------------------------------------
+    def begin_check(self, check_name: str):
+        """Seed the process's global random state from the check's name: no verdict depends on the checks before."""
+        self.session.seed(zlib.crc32(check_name.encode()))
+
+    def call(self, name, *args, mutable=(), keep=None, **kwargs):
+        """Call the implementation's `name`, failing the check if it mutates an argument not in `mutable`.
+
+        `keep`: positions of a returned tuple (or "all") to leave in the implementation's process as handles.
+        """
+        return self._call(name, args, kwargs, mutable=mutable, keep=keep, check=True)
+
+    def call_fast(self, name, *args, keep=None, **kwargs):
         """Call without the mutation check (training loops), still under the time limit."""
+        return self._call(name, args, kwargs, mutable=(), keep=keep, check=False)
+
+    def _call(self, name, args, kwargs, *, mutable, keep, check):
         self.require(name)
-        return self.caller(name, getattr(self.module, name), *args, **kwargs)
+        session = self.session
+        key = (self.impl_id, name)
+        if key not in session.given_up:
+            reply = self._request(name, args, kwargs, mutable=mutable, keep=keep, check=check)
+            if key not in session.given_up:
+                if not reply.get("ok"):
+                    raise self._error(name, reply.get("error") or {})
+                for i in reply.get("mutated", ()):
+                    raise CheckFailure(self._mutation(name, i))
+                return reply.get("value")
+        # A function that hung, crashed or exhausted memory fails at once afterwards (shrinking must not wait
+        # again), and from this one line: hypothesis sees one consistent error.
+        raise _error(*session.given_up[key])
+
+    def _request(self, name, args, kwargs, *, mutable, keep, check) -> dict:
+        session = self.session
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, wire.Handle) and value.generation != session.generation:
+                raise ImplementationError(f"{name}: its argument was made by an earlier process of the "
+                                          f"implementation, which has died since")
+        message = {"op": "call", "impl": self.impl_id, "name": name, "args": list(args), "kwargs": kwargs,
+                   "mutable": list(mutable), "keep": keep, "check": check}
+        try:
+            reply = session.request(message, session.timeout)
+        except ChildError as exc:
+            if exc.kind == "timeout":
+                text = f"{name}: timed out after {session.timeout:g} s (set the limit with --impl-timeout)"
+                cause = "timeout"
+            else:
+                text = f"{name}: the implementation {exc} during this call"
+                cause = "cpu" if exc.kind == "cpu" else "crash"
+            session.given_up[self.impl_id, name] = (text, cause)
+            return {}
+        error = reply.get("error") or {}
+        if not reply.get("ok") and error.get("kind") == "memory":
+            session.given_up[self.impl_id, name] = (f"{name} ran out of memory (MemoryError): it allocates without "
+                                                    f"bound, or far more than its inputs need", "memory")
+        return reply
+
+    def _error(self, name, error):
+        kind, message = error.get("kind"), error.get("message", "")
+        if kind == "exit":
+            return ImplementationError(f"{name} called sys.exit({message}): an implementation must return or "
+                                       f"raise, never exit")
+        if kind == "recursion":
+            return ImplementationError(f"{name} raised RecursionError: {message}")
+        if kind == "forbidden":
+            self.session.forbidden.append(error.get("name", ""))
+            return NotIndependentCall(f"{name} imported {error.get('name')}: not an independent implementation "
+                                      f"(nnspec, spec and reference cannot be used by the implementation under "
+                                      f"test)\n{message}")
+        if kind == "exception":
+            return ImplementationError(message)
+        return ImplementationError(f"{name}: {message}")
+
+    def _mutation(self, name, index):
+        argument = self.argument_name(name, index)
+        which = f"argument {index + 1}" + (f" ({argument})" if argument else "")
+        if name == "update_parameters":
+            return (f"update_parameters modified its {which} in place: only its first argument, the parameters, "
+                    f"may be changed in place")
+        return (f"{name} modified its {which} in place: only update_parameters may change what it is given "
+                f"(copy before writing, e.g. Z = Z.copy())")
+
+    def reseed(self, seed: int):
+        """Seed numpy's and random's global generators in the implementation's process."""
+        self.session.seed(seed)
+
+    def generator(self, seed: int) -> wire.Handle:
+        """A numpy Generator made in the implementation's process (to pass as an `rng` argument)."""
+        return self.session.request({"op": "generator", "seed": seed}, self.session.timeout)["value"]
+
+    def fetch(self, handle: wire.Handle):
+        """The value behind a handle, as plain data."""
+        reply = self.session.request({"op": "fetch", "handle": handle.id}, self.session.timeout)
+        return reply.get("value")
+
+    def release(self, *handles):
+        """Let the implementation's process forget these handles (sent with the next request)."""
+        self.session.to_free.extend(h.id for h in handles if isinstance(h, wire.Handle))
+
+    @contextlib.contextmanager
+    def scaled_timeout(self, factor: float):
+        """Multiply the per-call limit by `factor` for the calls inside (train runs a whole training)."""
+        saved = self.session.timeout
+        self.session.timeout = saved and saved * factor
+        try:
+            yield
+        finally:
+            self.session.timeout = saved
 
     # -- layout adapters: the suite's arrays are columns (features, m) ---------------------------------------------
     @property
@@ -191,42 +452,46 @@ class Implementation:
         )
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return True
-
-
-def _wrap(name, module, filename, timeout) -> Implementation:
-    layout, l_set = _declared(module, "LAYOUT", "columns", LAYOUTS, name)
-    hidden, h_set = _declared(module, "HIDDEN_ACTIVATION", "relu", HIDDEN_ACTIVATIONS, name)
-    output, o_set = _declared(module, "OUTPUT_ACTIVATION", "softmax", OUTPUT_ACTIVATIONS, name)
-    depths, d_set = _depths(module, name)
+def _wrap(name, session, info) -> Implementation:
+    layout, l_set = _declared(info, "LAYOUT", "columns", LAYOUTS, name)
+    hidden, h_set = _declared(info, "HIDDEN_ACTIVATION", "relu", HIDDEN_ACTIVATIONS, name)
+    output, o_set = _declared(info, "OUTPUT_ACTIVATION", "softmax", OUTPUT_ACTIVATIONS, name)
+    depths, d_set = _depths(info, name)
     declared = {"LAYOUT": l_set, "HIDDEN_ACTIVATION": h_set, "OUTPUT_ACTIVATION": o_set, "DEPTHS": d_set}
-    return Implementation(name, module, filename, layout, hidden, output, depths, declared, timeout)
+    return Implementation(name, session, info["impl"], info, layout, hidden, output, depths, declared)
 
 
-def load(target: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> list[Implementation]:
-    """The implementations to verify: one per configuration the target offers (CONFIGURATIONS + configure)."""
+def configurations(session: Session, info: dict, label: str) -> list[Implementation]:
+    """One Implementation per configuration the module offers (CONFIGURATIONS + configure), else one."""
+    if info.get("configurations"):
+        return [_wrap(f"{label}[{hidden}-{output}]", session, session.configure(info["impl"], hidden, output))
+                for hidden, output in info["configurations"]]
+    return [_wrap(label, session, info)]
+
+
+def load(target: str | None = None, timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
+         wall: float | None = None, spawn=None) -> list[Implementation]:
+    """The implementations to verify, each configuration served by one process of the target's own."""
     target = target or DEFAULT_TARGET
-    module = import_target(target)
-    label = os.path.basename(target) if target.endswith(".py") else target
-    return from_module(module, label, timeout)
+    request = load_request(target)
+    label = describe_target(target)[1]
+    session = Session([request], label, timeout=timeout, limits=limits, spawn=spawn, wall=wall)
+    try:
+        return configurations(session, session.infos[0], label)
+    except BaseException:
+        session.close()
+        raise
 
 
-def from_module(module, label: str, timeout: float | None = DEFAULT_TIMEOUT) -> list[Implementation]:
-    """Implementations of an already imported module (or any object with the contract's attributes)."""
-    filename = getattr(module, "__file__", None)
-    configure = getattr(module, "configure", None)
-    configurations = getattr(module, "CONFIGURATIONS", None) if callable(configure) else None
-    if configurations:
-        impls = []
-        for hidden, output in configurations:
-            configured = configure(hidden=hidden, output=output)
-            impls.append(_wrap(f"{label}[{hidden}-{output}]", configured, filename, timeout))
-        return impls
-    return [_wrap(label, module, filename, timeout)]
+def load_source(source: str, label: str, session: Session | None = None, timeout=DEFAULT_TIMEOUT,
+                file: str | None = None) -> list[Implementation]:
+    """Implementations of Python source text (the catalogue's modules), in `session` if given (one process for many)."""
+    request = {"op": "load", "label": label, "source": source, "file": file or f"<{label}>",
+               "module_name": "nnspec_source_" + str(zlib.crc32(label.encode())), "contract": list(CONTRACT),
+               "blocked": list(BLOCKED), "allowed": [], "path": [os.path.dirname(file)] if file else []}
+    if session is None:
+        session = Session([request], label, timeout=timeout)
+        info = session.infos[0]
+    else:
+        info = session._add(request)
+    return configurations(session, info, label)

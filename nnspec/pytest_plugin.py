@@ -12,7 +12,7 @@ import pytest
 from nnspec import report, settings
 from nnspec.calls import DEFAULT_TIMEOUT, NotProvided
 from nnspec.checks import all_checks
-from nnspec.implementation import LoadError, load
+from nnspec.implementation import LoadError, NotIndependent, load
 
 CHECK_ATTR = "_nnspec_check"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,9 @@ def pytest_addoption(parser):
                     help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g} s; 0: none)")
     group.addoption("--nnspec-report", default=None, metavar="FILE.json",
                     help="also write the conformance summary as JSON")
+    group.addoption("--require", default=None, metavar="all|applicable|NAME,...",
+                    help="contract names that must be provided: a missing one fails (default: what the file "
+                         "provides; 'applicable': what its declared configuration needs; 'all': every name)")
 
 
 def target(config):
@@ -54,14 +57,25 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "nnspec(contract): a contract check of an implementation")
     config._nnspec_outcomes = []
     config._nnspec_impls = None
+    config._nnspec_required = ()
     if not active(config):
         return
     try:
         if not config.getoption("hypothesis_profile", None):
             settings.load()
         config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None)
+        config._nnspec_required = report.parse_require(config.getoption("require"), config._nnspec_impls,
+                                                       "provided")
+    except NotIndependent as exc:
+        pytest.exit(f"nnspec: {exc}", returncode=1)
     except (LoadError, ValueError) as exc:
         pytest.exit(f"nnspec: {exc}", returncode=2)
+
+
+def pytest_unconfigure(config):
+    impls = getattr(config, "_nnspec_impls", None)
+    if impls:
+        impls[0].session.close()
 
 
 def pytest_report_header(config):
@@ -89,10 +103,12 @@ def contract_tests(chapter: str) -> dict:
         if item.chapter != chapter:
             continue
 
-        def test(impl, _check=item):
+        def test(impl, request, _check=item):
             try:
                 _check(impl)
             except NotProvided as exc:
+                if exc.name in request.config._nnspec_required:
+                    pytest.fail(f"{exc}, which --require asks for", pytrace=False)
                 pytest.skip(str(exc))
 
         test.__name__ = test.__qualname__ = f"test_{item.name}"
@@ -132,8 +148,10 @@ def pytest_runtest_makereport(item, call):
     check = getattr(getattr(item, "function", None), CHECK_ATTR, None)
     impl = item.callspec.params.get("impl") if hasattr(item, "callspec") else None
     if rep.when == "call" or (rep.when == "setup" and rep.outcome != "passed"):
+        cause = ""
         if rep.failed and call.excinfo is not None:
             text = report.failure_text(call.excinfo.value)
+            cause = report.cause_of(call.excinfo.value)
             rep.longrepr = text  # the message explains itself; the suite's own traceback would only hide it
             status = "failed"
         elif rep.skipped:
@@ -144,23 +162,47 @@ def pytest_runtest_makereport(item, call):
             status, text = "passed", ""
         item.config._nnspec_outcomes.append(
             report.Outcome(check.name if check else item.name, marker.args[0], impl.name if impl else "?", status,
-                           text))
+                           text, cause))
+
+
+def result_of(config) -> dict | None:
+    """The run as `python -m nnspec verify --json` would give it: summary, verdict, what is missing."""
+    outcomes = getattr(config, "_nnspec_outcomes", [])
+    impls = config._nnspec_impls
+    if not outcomes or not impls:
+        return None
+    provided = impls[0].provided
+    missing = [n for n in config._nnspec_required if n not in provided]
+    unprovided = [n for n in report.applicable_names(impls) if n not in provided and n not in missing]
+    verdict = report.verdict(outcomes, missing + unprovided)
+    summary = report.summarize(outcomes)
+    return {"implementation": target(config) or "reference", "configurations": [i.name for i in impls],
+            "contract": summary, "verdict": verdict,
+            "failed": verdict not in ("passed", "incomplete") or bool(missing) or not provided,
+            "missing_required": missing, "output": impls[0].session.output_text(),
+            "outcomes": report.as_dict(outcomes)}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    result = result_of(session.config)
+    # Nothing provided is nothing verified: that run must not end as a success.
+    if result and target(session.config) and result["failed"] and exitstatus == 0:
+        session.exitstatus = 1
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    outcomes = getattr(config, "_nnspec_outcomes", [])
-    if not outcomes:
+    result = result_of(config)
+    if result is None:
         return
-    summary = report.summarize(outcomes)
     terminalreporter.write_sep("=", "nnspec conformance summary")
-    terminalreporter.write_line(report.table(summary))
+    terminalreporter.write_line(report.table(result["contract"]))
+    output = result["output"].strip()
+    if output:
+        terminalreporter.write_line("the implementation printed (first lines):")
+        terminalreporter.write_line("  " + "\n  ".join(output.splitlines()[:6]))
+    terminalreporter.write_line(report.verdict_line(result))
     path = config.getoption("nnspec_report")
     if path:
-        impls = config._nnspec_impls
         with open(path, "w") as handle:
-            json.dump({"implementation": target(config) or "reference",
-                       "configurations": [i.name for i in impls],
-                       "contract": summary,
-                       "failed": report.failed(summary),
-                       "outcomes": report.as_dict(outcomes)}, handle, indent=2)
+            json.dump(result, handle, indent=2)
         terminalreporter.write_line(f"nnspec: report written to {path}")

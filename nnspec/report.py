@@ -8,7 +8,7 @@ from nnspec.calls import CheckFailure
 from nnspec.contract import CONTRACT, TRAINING_LOOP
 
 ROWS = (*CONTRACT, TRAINING_LOOP)
-ORDER = {"failed": 0, "error": 0, "not provided": 1, "not applicable": 2, "passed": 3}
+ORDER = {"failed": 0, "error": 0, "not reached": 1, "not provided": 2, "not applicable": 3, "passed": 4}
 
 
 @dataclass
@@ -18,8 +18,9 @@ class Outcome:
     check: str
     contract: str
     implementation: str
-    status: str  # passed | failed | not provided | not applicable
+    status: str  # passed | failed | not provided | not applicable | not reached
     message: str = ""
+    cause: str = ""  # for a failure of the implementation's process: timeout, crash, cpu, memory, forbidden, wall
 
 
 def failure_text(exc: BaseException) -> str:
@@ -36,6 +37,81 @@ def failure_text(exc: BaseException) -> str:
     if notes:
         text += "\n" + "\n".join(notes)
     return text
+
+
+def cause_of(exc: BaseException) -> str:
+    """The process-level cause of a failure (ImplementationError.cause), looking inside exception groups."""
+    groups = getattr(exc, "exceptions", None)
+    if groups:
+        return next((c for c in map(cause_of, groups) if c), "")
+    cause = getattr(exc, "cause", "") or ""
+    if not cause and exc.__cause__ is not None and exc.__cause__ is not exc:
+        return cause_of(exc.__cause__)
+    return cause
+
+
+# The verdict of a whole implementation, worst first. Process-level causes outrank a plain failed check.
+VERDICTS = ("not independent", "does not import", "timed out", "crashed", "failed", "incomplete", "passed")
+
+
+def verdict(outcomes: list, missing_required=()) -> str:
+    """One word for a teacher: what the implementation's run came to."""
+    causes = {o.cause for o in outcomes if o.status == "failed"}
+    if "forbidden" in causes:
+        return "not independent"
+    if causes & {"wall", "cpu"}:
+        return "timed out"
+    if "crash" in causes:
+        return "crashed"
+    if any(o.status == "failed" for o in outcomes):
+        return "failed"
+    if missing_required or not any(o.status == "passed" for o in outcomes):
+        return "incomplete"
+    return "passed"
+
+
+def applicable_names(impls) -> tuple:
+    """The contract names a network of these configurations needs (extra activations are optional)."""
+    from nnspec.contract import CONTRACT
+
+    needed = {"cross_entropy_derivative", "initialize_parameters", "forward_propagation", "backward_propagation",
+              "update_parameters", "dropout_forward", "dropout_backward", "train", "predict"}
+    for impl in impls:
+        needed |= {impl.hidden, f"{impl.hidden}_derivative", impl.output,
+                   "cross_entropy_loss" if impl.output == "softmax" else "binary_cross_entropy"}
+    return tuple(n for n in CONTRACT if n in needed)
+
+
+def parse_require(value: str | None, impls, default: str) -> tuple:
+    """--require: "all", "applicable", "provided" or NAME,NAME,...; ValueError naming what is wrong."""
+    from nnspec.contract import CONTRACT
+
+    value = value or default
+    if value == "all":
+        return tuple(CONTRACT)
+    if value == "applicable":
+        return applicable_names(impls)
+    if value == "provided":
+        return impls[0].provided if impls else ()
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in CONTRACT]
+    if unknown or not names:
+        raise ValueError(f"--require was {value!r}, must be all, applicable, provided or contract names separated "
+                         f"by commas (unknown: {', '.join(unknown) or 'none given'}; names: {', '.join(CONTRACT)})")
+    return names
+
+
+def verdict_line(result: dict) -> str:
+    """The last line of a run: the verdict, and what was required but not provided or not provided at all."""
+    line = f"nnspec verdict: {result['verdict']}"
+    missing = result.get("missing_required") or []
+    if missing:
+        line += f"; required but not provided: {', '.join(missing)}"
+    not_provided = [n for n, e in result.get("contract", {}).items() if e["status"] == "not provided"
+                    and n not in missing]
+    if not_provided:
+        line += f"; not provided: {', '.join(not_provided)}"
+    return line
 
 
 def skip_status(reason: str) -> str:
@@ -71,7 +147,7 @@ def table(summary: dict) -> str:
         status = entry["status"]
         if status == "passed":
             detail = f"passed ({entry['passed']}/{entry['checks']} checks)"
-        elif status in ("not provided", "not applicable"):
+        elif status in ("not provided", "not applicable", "not reached"):
             detail = status + (f": {first_line(entry['message'])}" if status == "not applicable" else "")
         else:
             detail = f"FAILED {entry['check']} [{entry['implementation']}]: {first_line(entry['message'])}"

@@ -1,4 +1,4 @@
-"""Running every contract check without pytest: the engine of `python -m nnspec verify` and of each batch worker."""
+"""Running every contract check without pytest: the engine of `python -m nnspec verify` and of a batch's workers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from nnspec import report, settings
 from nnspec.calls import DEFAULT_TIMEOUT, NotProvided
 from nnspec.checks import all_checks
 from nnspec.implementation import LoadError, load
+from nnspec.process import Limits
 
 
 def selected(select=None):
@@ -18,6 +19,7 @@ def selected(select=None):
 
 
 def run_check(check, impl) -> report.Outcome:
+    cause = ""
     try:
         check(impl)
         status, message = "passed", ""
@@ -27,61 +29,79 @@ def run_check(check, impl) -> report.Outcome:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - a check that cannot finish is a failed check, and the run goes on
-        status, message = "failed", report.failure_text(exc)
-    return report.Outcome(check.name, check.contract, impl.name, status, message)
+        status, message, cause = "failed", report.failure_text(exc), report.cause_of(exc)
+    return report.Outcome(check.name, check.contract, impl.name, status, message, cause)
 
 
 def run_checks(impls, select=None, on_event=None) -> list[report.Outcome]:
-    """Every selected check against `impls` (per-configuration checks against each, the others against the first)."""
+    """Every selected check against `impls` (per-configuration checks against each, the others against the first).
+
+    Once the implementation has used up its wall-time budget, the checks left are "not reached".
+    """
     outcomes = []
+    spent = False
     for check in selected(select):
         for impl in impls if check.per_configuration else impls[:1]:
-            if on_event:
-                on_event({"event": "start", "check": check.name, "implementation": impl.name})
-            outcome = run_check(check, impl)
+            if spent:
+                outcome = report.Outcome(check.name, check.contract, impl.name, "not reached",
+                                         "not reached: the implementation's wall-time budget was spent", "")
+            else:
+                if on_event:
+                    on_event({"event": "start", "check": check.name, "implementation": impl.name})
+                outcome = run_check(check, impl)
+                spent = outcome.cause == "wall"
             outcomes.append(outcome)
             if on_event:
                 on_event({"event": "outcome", **report.as_dict([outcome])[0]})
     return outcomes
 
 
-def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, events=None, quiet=False) -> dict:
-    """Load `target`, run the checks, return {implementation, configurations, contract, failed, outcomes}.
+def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet=False, require=None,
+           default_require="provided", limits: Limits | None = None, wall=None, spawn=None, label=None) -> dict:
+    """Load `target` in a process of its own, run the checks, return the result as plain data.
 
-    `events` (a path) receives one JSON line per event as it happens, flushed, so that a process that dies
-    mid-check still leaves behind which check it was in.
+    {implementation, configurations, contract, verdict, failed, missing_required, outcomes, seconds, output};
+    {implementation, load_error, verdict, failed} when it does not load.
     """
     settings.load()
-    sink = open(events, "a", buffering=1) if events else None
+    label = label or target
 
     def emit(event):
-        if sink:
-            sink.write(json.dumps(event) + "\n")
-            sink.flush()
+        if on_event:
+            on_event(event)
         if not quiet and event["event"] == "outcome" and event["status"] == "failed":
             print(f"FAILED {event['check']} [{event['implementation']}]: {report.first_line(event['message'])}",
                   flush=True)
 
     started = time.monotonic()
     try:
-        try:
-            impls = load(target, timeout=timeout)
-        except LoadError as exc:
-            result = {"implementation": target, "load_error": str(exc), "failed": True}
-            emit({"event": "done", **result})
-            return result
+        impls = load(target, timeout=timeout, limits=limits, wall=wall, spawn=spawn)
+    except LoadError as exc:
+        result = {"implementation": label, "load_error": str(exc), "verdict": exc.verdict, "failed": True}
+        emit({"event": "done", **result})
+        return result
+    session = impls[0].session
+    try:
+        required = report.parse_require(require, impls, default_require)
+        provided = impls[0].provided
+        missing = [n for n in required if n not in provided]
+        # The verdict word holds every implementation to what its configuration needs: a file that provides
+        # only some of it is incomplete, never passed (whether that fails the run is --require's to say).
+        unprovided = [n for n in report.applicable_names(impls) if n not in provided and n not in missing]
         emit({"event": "loaded", "configurations": [i.name for i in impls],
               "description": [i.describe() for i in impls], "missing": list(impls[0].missing)})
         outcomes = run_checks(impls, select, emit)
         summary = report.summarize(outcomes)
-        result = {"implementation": target, "configurations": [i.name for i in impls], "contract": summary,
-                  "failed": report.failed(summary), "seconds": round(time.monotonic() - started, 2),
+        verdict = report.verdict(outcomes, missing + unprovided)
+        failed = verdict not in ("passed", "incomplete") or bool(missing) or not provided
+        result = {"implementation": label, "configurations": [i.name for i in impls], "contract": summary,
+                  "verdict": verdict, "failed": failed, "missing_required": missing,
+                  "seconds": round(time.monotonic() - started, 2), "output": session.output_text(),
                   "outcomes": report.as_dict(outcomes)}
         emit({"event": "done", **{k: v for k, v in result.items() if k != "outcomes"}})
         return result
     finally:
-        if sink:
-            sink.close()
+        session.close()
 
 
 def main_verify(args) -> int:
@@ -91,17 +111,31 @@ def main_verify(args) -> int:
     except ValueError as exc:
         print(f"nnspec: {exc}", file=sys.stderr)
         return 2
-    result = verify(args.target, timeout=args.impl_timeout or None, select=args.select, events=args.events,
-                    quiet=args.quiet)
+    sink = open(args.events, "a", buffering=1) if args.events else None
+
+    def on_event(event):
+        if sink:
+            sink.write(json.dumps(event) + "\n")
+
+    try:
+        result = verify(args.target, timeout=args.impl_timeout or None, select=args.select, on_event=on_event,
+                        quiet=args.quiet, require=args.require)
+    except ValueError as exc:
+        print(f"nnspec: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if sink:
+            sink.close()
     if "load_error" in result:
         print(f"nnspec: {result['load_error']}", file=sys.stderr)
-        code = 2
+        code = 2 if result["verdict"] == "does not import" else 1
     else:
         if not args.quiet:
             print(report.table(result["contract"]))
             statuses = [o["status"] for o in result["outcomes"]]
             skipped = len(statuses) - statuses.count("passed") - statuses.count("failed")
             print(f"{statuses.count('passed')} passed, {statuses.count('failed')} failed, {skipped} skipped")
+            print(report.verdict_line(result))
         code = 1 if result["failed"] else 0
     if args.json:
         with open(args.json, "w") as handle:

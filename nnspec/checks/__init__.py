@@ -24,13 +24,16 @@ class Check:
 
     def __call__(self, impl):
         impl.require(*self.needs)
+        impl.begin_check(self.name)
         try:
             return self.function(impl)
         except BaseExceptionGroup as group:
             # hypothesis reports an implementation that fails inconsistently as a group: keep its first message.
-            from nnspec.report import failure_text
+            from nnspec.report import cause_of, failure_text
 
-            raise CheckFailure(failure_text(group)) from None
+            failure = CheckFailure(failure_text(group))
+            failure.cause = cause_of(group)
+            raise failure from None
 
 
 CHECKS: list[Check] = []

@@ -27,7 +27,8 @@ KINK_MARGIN = 1e-3
 def forward(impl, net):
     """The implementation's AL (in columns) and its cache, with the result's form checked."""
     where = net.where(layout=impl.layout)
-    result = impl.call("forward_propagation", impl.data(net.X), impl.parameters(net.params))
+    # The cache stays in the implementation's process: the checks only hand it back to backward_propagation.
+    result = impl.call("forward_propagation", impl.data(net.X), impl.parameters(net.params), keep=[1])
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         kind = type(result).__name__ + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
         fail("forward_propagation", f"returned {kind}, must return (AL, cache)", where,

@@ -78,7 +78,8 @@ def _labels(impl, AL):
 
 
 def _accuracy(impl, t, params):
-    AL, _ = impl.call_fast("forward_propagation", impl.data(t.X_test), params)
+    AL, cache = impl.call_fast("forward_propagation", impl.data(t.X_test), params, keep=[1])
+    impl.release(cache)
     AL = impl.from_data(as_array(AL, "forward_propagation", "AL", where=f"[{t.name} test set]"))
     return float(np.mean(_labels(impl, AL) == t.y_test))
 
@@ -97,9 +98,12 @@ def _suite_loop(impl, name):
         for start in range(0, m, batch):
             idx = order[start:start + batch]
             X, Y = impl.data(t.X_train[:, idx]), impl.data(t.Y_train[:, idx])
-            _, cache = impl.call_fast("forward_propagation", X, params)
-            grads = impl.call_fast("backward_propagation", params, cache, X, Y)
-            params = impl.call_fast("update_parameters", params, grads, lr)
+            # Caches, gradients and parameters stay in the implementation's process between the calls.
+            _, cache = impl.call_fast("forward_propagation", X, params, keep=[1])
+            grads = impl.call_fast("backward_propagation", params, cache, X, Y, keep="all")
+            updated = impl.call_fast("update_parameters", params, grads, lr, keep="all")
+            impl.release(cache, grads, params)
+            params = updated
         if epoch % EVERY == 0:
             best = max(best, _accuracy(impl, t, params))
             if best >= t.target:
@@ -130,7 +134,7 @@ def _own_training(impl, name):
     accuracy = 0.0
     for epochs in OWN_TRAIN_EPOCHS[name]:
         where = f"[layer_dims={tuple(t.layer_dims)}, learning_rate={lr}, epochs={epochs}, batch_size={batch}]"
-        with impl.caller.scaled(TRAIN_TIMEOUT_FACTOR):
+        with impl.scaled_timeout(TRAIN_TIMEOUT_FACTOR):
             params = impl.call("train", impl.data(t.X_train), impl.data(t.Y_train), list(t.layer_dims), lr, epochs,
                                batch, 0)
         if not isinstance(params, dict):

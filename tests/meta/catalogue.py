@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 import textwrap
-import types
 from dataclasses import dataclass
 
-from nnspec.implementation import Implementation, from_module
+from nnspec.implementation import Implementation, Session, load_source
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "examples")
 # columns, ReLU hidden, softmax output, any depth, in-place updates, global np.random
@@ -31,27 +30,31 @@ class Mistake:
     check: str  # the name of the check (nnspec.checks.by_name) expected to catch it
     fragment: str  # a piece of the failure message that explains the mistake
 
-    def module(self) -> types.ModuleType:
-        return base_module(self.base, self.code, self.name)
+    def source(self) -> str:
+        return base_source(self.base, self.code)
 
     def implementation(self) -> Implementation:
-        return from_module(self.module(), self.name)[0]
+        return load_source(self.source(), self.name, session=shared_session())[0]
 
 
-def base_module(base: str, code: str = "", name: str = "base") -> types.ModuleType:
-    """A fresh module from examples/`base`, with `code` run in it afterwards (so later definitions win)."""
-    path = os.path.normpath(os.path.join(EXAMPLES, base))
-    module = types.ModuleType(f"catalogue_{name}")
-    module.__file__ = path
-    with open(path) as handle:
-        exec(compile(handle.read(), path, "exec"), module.__dict__)
-    if code:
-        exec(compile(textwrap.dedent(code), f"<catalogue: {name}>", "exec"), module.__dict__)
-    return module
+def base_source(base: str, code: str = "") -> str:
+    """examples/`base` with `code` after it (so later definitions win): one module's source."""
+    with open(os.path.normpath(os.path.join(EXAMPLES, base))) as handle:
+        return handle.read() + "\n\n" + textwrap.dedent(code)
+
+
+_SESSION = []
+
+
+def shared_session() -> Session:
+    """One implementation process for the whole catalogue: each entry is a module of its own in it."""
+    if not _SESSION:
+        _SESSION.append(Session([], "catalogue"))
+    return _SESSION[0]
 
 
 def base_implementation(base: str) -> Implementation:
-    return from_module(base_module(base), base)[0]
+    return load_source(base_source(base), base, session=shared_session())[0]
 
 
 CATALOGUE = [
@@ -105,7 +108,7 @@ CATALOGUE = [
         def relu(Z):
             Z[Z < 0] = 0
             return Z
-        """, "relu_matches_the_spec", "modified its argument 1 in place"),
+        """, "relu_matches_the_spec", "modified its argument 1 (Z) in place"),
     Mistake(
         "softmax_over_the_sample_axis", "columns layout, but the sums run over axis 1 (the samples)",
         COLUMNS, """
