@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"time limit for one call into an implementation (default {limits.call:g})")
     batch.add_argument("-k", dest="select", action="append", metavar="TEXT",
                        help="only the checks whose names contain TEXT (repeatable)")
+    batch.add_argument("--require", metavar="all|applicable|NAME,...", default=None,
+                       help="contract names each implementation must provide, else its verdict is incomplete "
+                            "(default: applicable, the names its declared configuration needs)")
+    commands.add_parser("worker", help=argparse.SUPPRESS)
     return parser
 
 
@@ -59,13 +63,18 @@ def main(argv=None) -> int:
         from nnspec.runner import main_verify
 
         return main_verify(args)
+    if args.command == "worker":
+        from nnspec.batch import worker_main
+
+        return worker_main()
     from nnspec.batch import Limits, run_batch
 
     for name in ("workers", "timeout", "cpu", "memory", "impl_timeout"):
         _positive(parser, "--" + name.replace("_", "-"), getattr(args, name))
     limits = Limits(wall=args.timeout, cpu=args.cpu, memory_mb=args.memory, call=args.impl_timeout)
     try:
-        entries = run_batch(args.paths, args.report, limits, workers=args.workers, select=args.select)
+        entries = run_batch(args.paths, args.report, limits, workers=args.workers, select=args.select,
+                            require=args.require)
     except ValueError as exc:
         print(f"nnspec batch: {exc}", file=sys.stderr)
         return 2

@@ -1,9 +1,11 @@
-"""Verifying many implementations, each in its own process with wall-time, CPU-time and memory limits.
+"""Verifying many implementations: warm checking processes, one implementation process per submission.
 
-A worker is `python -m nnspec verify FILE --events EVENTS.jsonl`: it writes one JSON line per check as it goes,
-so when it dies (sys.exit at import, os._exit, a segfault, the memory limit) the batch still knows which check
-it died in. Results go to one JSON report, rewritten atomically after every implementation, so that an
-interrupted batch loses nothing and a re-run skips what is already verified (unless the file changed).
+Every submission is first copied into a private staging folder (with its helper files, names starting with "_")
+and hashed there, before any of them runs; each is then verified from its own copy. `--workers` checking
+processes (`python -m nnspec worker`, nnspec's own code, started once) take the submissions one after another;
+each starts the submission's own process (nnspec/process.py), which never learns where the report or the events
+go. Only this process writes the report: after every submission, atomically, so that a re-run skips what is
+already verified (unless the file changed). Whatever one submission does, the batch goes on.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import resource
-import signal
+import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,13 +28,13 @@ from nnspec import report
 from nnspec.calls import DEFAULT_TIMEOUT
 from nnspec.contract import TRAINING_LOOP
 
-REPORT_VERSION = 1
-STDERR_LIMIT = 64 * 1024 * 1024  # bytes a worker may write to files (its stderr, its events)
+REPORT_VERSION = 2
+SUFFIXES = (".py",)
 
 
 @dataclass
 class Limits:
-    """Per-implementation limits; `call` is the per-call limit inside the worker."""
+    """Per-implementation limits; `call` is the limit of one call into it."""
 
     wall: float = 300.0
     cpu: int = 300
@@ -40,8 +42,18 @@ class Limits:
     call: float = DEFAULT_TIMEOUT
 
 
+@dataclass
+class Staged:
+    """A submission as found (`path`) and as verified (`copy`, in the staging folder), with the copy's sha256."""
+
+    path: Path
+    copy: Path | None
+    sha256: str
+    error: str = ""
+
+
 def discover(paths) -> list[Path]:
-    """The .py files named, and those found (recursively, sorted) in the folders named.
+    """The implementation files named, and those found (recursively, sorted) in the folders named.
 
     In a folder, files whose names start with "_" are helpers of the implementations, not implementations.
     """
@@ -49,14 +61,16 @@ def discover(paths) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.py") if not p.name.startswith("_") and "__pycache__" not in p.parts)
+            found += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()
+                            and not p.name.startswith("_") and "__pycache__" not in p.parts)
         elif path.is_file():
             found.append(path)
         else:
             raise ValueError(f"{raw}: no such file or folder")
-    unique = []
+    unique, seen = [], set()
     for path in found:
-        if path.resolve() not in {p.resolve() for p in unique}:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
             unique.append(path)
     return unique
 
@@ -65,145 +79,49 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _limit(limits: Limits):
-    def apply():
-        memory = limits.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu, limits.cpu + 5))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (STDERR_LIMIT, STDERR_LIMIT))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
-
-
-def _read_events(path: Path) -> list[dict]:
-    events = []
-    try:
-        with open(path) as handle:
-            for line in handle:
-                try:
-                    events.append(json.loads(line))
-                except json.JSONDecodeError:
-                    break  # a line cut short by the worker's death
-    except FileNotFoundError:
-        pass
-    return events
+def stage(files: list[Path], root: Path) -> list[Staged]:
+    """Copy each submission, with the helper files of its folder, into a folder of its own under `root`."""
+    staged = []
+    for index, path in enumerate(files):
+        folder = root / f"{index:04d}"
+        folder.mkdir(mode=0o700)
+        try:
+            data = path.read_bytes()
+            copy = folder / path.name
+            copy.write_bytes(data)
+            for helper in sorted(path.parent.glob("_*.py")):
+                if helper.is_file():
+                    shutil.copyfile(helper, folder / helper.name)
+            staged.append(Staged(path, copy, hashlib.sha256(data).hexdigest()))
+        except OSError as exc:
+            staged.append(Staged(path, None, "", f"could not be read when the batch started: {exc.strerror or exc}"))
+    return staged
 
 
-def _tail(path: Path, size=4000) -> str:
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - size))
-            return handle.read().decode("utf-8", "replace")
-    except FileNotFoundError:
-        return ""
-
-
-def _death(returncode: int, timed_out: bool, stderr: str, limits: Limits) -> tuple[str, str]:
-    """(verdict, explanation) for a worker that did not finish."""
-    if timed_out:
-        return "timed out", f"exceeded the wall-time limit of {limits.wall:g} s"
-    if "MemoryError" in stderr or "Cannot allocate memory" in stderr or "bad_alloc" in stderr:
-        return "out of memory", f"ran out of memory (limit {limits.memory_mb} MB)"
-    if returncode < 0:
-        number = -returncode
-        name = signal.Signals(number).name if number in signal.Signals.__members__.values() else str(number)
-        if number == signal.SIGXCPU or (number == signal.SIGKILL and "Cputime" in stderr):
-            return "timed out", f"exceeded the CPU-time limit of {limits.cpu} s"
-        if number == signal.SIGSEGV:
-            return "crashed", "crashed with a segmentation fault (signal SIGSEGV)"
-        if number == signal.SIGXFSZ:
-            return "crashed", f"wrote more than {STDERR_LIMIT // 2**20} MB of output"
-        if number == signal.SIGKILL:
-            return "out of memory", "was killed (SIGKILL): most likely out of memory"
-        return "crashed", f"was killed by signal {name}"
-    return "crashed", f"ended the process with exit code {returncode} before the checks were done (os._exit?)"
-
-
-_RUNNING: set = set()
-_RUNNING_LOCK = threading.Lock()
-
-
-def kill_running():
-    """Kill every worker still running (an interrupted batch must not wait for them)."""
-    with _RUNNING_LOCK:
-        for child in list(_RUNNING):
-            _kill(child)
-
-
-def verify_in_process(path: Path, limits: Limits, select=None, python=sys.executable) -> dict:
-    """Verify one implementation in a child process under `limits`; never raises for what the child does."""
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="nnspec-") as work:
-        events_path, stderr_path = Path(work) / "events.jsonl", Path(work) / "stderr.txt"
-        command = [python, "-X", "faulthandler", "-m", "nnspec", "verify", str(path.resolve()), "--quiet",
-                   "--events", str(events_path), "--impl-timeout", str(limits.call)]
-        for pattern in select or ():
-            command += ["-k", pattern]
-        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYTHONHASHSEED="0", PYTHONPATH=os.pathsep.join(filter(None, [_project_root(),
-                                                                                os.environ.get("PYTHONPATH")])))
-        timed_out = False
-        with open(stderr_path, "wb") as stderr:
-            child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                                     cwd=work, env=env, preexec_fn=_limit(limits), start_new_session=True)
-            with _RUNNING_LOCK:
-                _RUNNING.add(child)
-            try:
-                returncode = child.wait(timeout=limits.wall)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill(child)
-                returncode = child.wait()
-            finally:
-                with _RUNNING_LOCK:
-                    _RUNNING.discard(child)
-        events = _read_events(events_path)
-        stderr_text = _tail(stderr_path)
-    return _entry(path, events, returncode, timed_out, stderr_text, limits, time.monotonic() - started)
-
-
-def _kill(child):
-    try:
-        os.killpg(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _project_root() -> str:
-    return str(Path(__file__).resolve().parent.parent)
-
-
-def _entry(path, events, returncode, timed_out, stderr, limits, seconds) -> dict:
-    done = next((e for e in events if e["event"] == "done"), None)
-    outcomes = [report.Outcome(e["check"], e["contract"], e["implementation"], e["status"], e["message"])
-                for e in events if e["event"] == "outcome"]
-    entry = {"path": str(path), "sha256": file_hash(path), "seconds": round(seconds, 2)}
-    if done is not None and "load_error" in done:
-        entry.update(verdict="does not import", message=done["load_error"], contract={})
-        return entry
-    if done is not None and not timed_out:
-        summary = report.summarize(outcomes)
-        entry.update(verdict="failed" if report.failed(summary) else "passed", contract=summary)
-        first = next((v for v in summary.values() if v["status"] == "failed"), None)
+def _entry(staged: Staged, result: dict, seconds: float) -> dict:
+    """The report's entry for one submission, from its verification result."""
+    entry = {"path": str(staged.path), "sha256": staged.sha256, "seconds": round(seconds, 2),
+             "verdict": result["verdict"], "contract": result.get("contract", {})}
+    if "load_error" in result:
+        entry["message"] = result["load_error"]
+    else:
+        first = next((v for v in entry["contract"].values() if v["status"] == "failed"), None)
         entry["message"] = report.first_line(first["message"]) if first else ""
-        return entry
-    verdict, why = _death(returncode, timed_out, stderr, limits)
-    started = [e for e in events if e["event"] == "start"]
-    finished = {(e["check"], e["implementation"]) for e in events if e["event"] == "outcome"}
-    running = next((e for e in reversed(started) if (e["check"], e["implementation"]) not in finished), None)
-    if running is not None:
-        why += f" during check {running['check']} [{running['implementation']}]"
-        from nnspec.checks import by_name
-
-        contract = by_name(running["check"]).contract
-        outcomes.append(report.Outcome(running["check"], contract, running["implementation"], "failed",
-                                       f"the implementation {why}"))
-    elif not any(e["event"] == "loaded" for e in events):
-        why += " while being imported"
-    entry.update(verdict=verdict, message=f"the implementation {why}", contract=report.summarize(outcomes))
+        if result.get("missing_required"):
+            missing = f"not provided: {', '.join(result['missing_required'])}"
+            entry["message"] = f"{entry['message']}; {missing}" if entry["message"] else missing
+        entry["missing_required"] = result.get("missing_required", [])
     return entry
+
+
+def changed_since_staged(staged: Staged) -> str:
+    """A note when the file on disk is no longer what was verified, else ""."""
+    try:
+        if file_hash(staged.path) == staged.sha256:
+            return ""
+        return "the file changed on disk during the batch: this verdict is for the version staged at the start"
+    except OSError:
+        return "the file vanished during the batch: this verdict is for the version staged at the start"
 
 
 class Report:
@@ -216,14 +134,14 @@ class Report:
         if path.exists():
             try:
                 old = json.loads(path.read_text())
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise ValueError(f"{path} is not a JSON report ({exc}): name another --report file") from None
-            if old.get("version") == REPORT_VERSION:
+            if isinstance(old, dict) and old.get("version") == REPORT_VERSION:
                 self.data["results"] = old.get("results", {})
 
-    def done(self, path: Path) -> bool:
-        entry = self.data["results"].get(str(path))
-        return entry is not None and entry.get("sha256") == file_hash(path)
+    def done(self, staged: Staged) -> bool:
+        entry = self.data["results"].get(str(staged.path))
+        return staged.copy is not None and entry is not None and entry.get("sha256") == staged.sha256
 
     def add(self, entry: dict):
         with self.lock:
@@ -231,6 +149,107 @@ class Report:
             temporary = self.path.with_name(self.path.name + ".tmp")
             temporary.write_text(json.dumps(self.data, indent=2))
             os.replace(temporary, self.path)
+
+
+class Worker:
+    """One warm checking process (`python -m nnspec worker`): it verifies one submission at a time."""
+
+    def __init__(self):
+        self.popen = None
+
+    def start(self):
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_project_root(),
+                                                                        os.environ.get("PYTHONPATH")])))
+        self.popen = subprocess.Popen([sys.executable, "-m", "nnspec", "worker"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                                      start_new_session=True)
+
+    def verify(self, staged: Staged, limits: Limits, select_, require) -> dict:
+        """The result of verifying `staged` (a verdict even when the checking process itself dies)."""
+        if self.popen is None or self.popen.poll() is not None:
+            self.start()
+        task = {"target": str(staged.copy), "label": staged.path.name, "select": select_, "require": require,
+                "limits": asdict(limits)}
+        try:
+            self.popen.stdin.write((json.dumps(task) + "\n").encode())
+            self.popen.stdin.flush()
+        except OSError:
+            return self._died(staged)
+        # The checking process enforces the limits itself; this is only a safety net for it hanging.
+        deadline = time.monotonic() + limits.wall + 120
+        out = self.popen.stdout
+        buffer = b""
+        while True:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([out], [], [], max(left, 0))
+            if not ready:
+                return self._died(staged, "stopped answering")
+            chunk = os.read(out.fileno(), 1 << 16)
+            if not chunk:
+                return self._died(staged)
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                event = json.loads(line)
+                if event.get("event") == "result":
+                    return event["result"]
+
+    def _died(self, staged: Staged, how: str = "died") -> dict:
+        self.stop()
+        return {"implementation": staged.path.name, "verdict": "crashed", "failed": True,
+                "load_error": f"the checking process {how} while verifying it (did the implementation kill it?)",
+                "contract": {}}
+
+    def stop(self):
+        if self.popen is not None:
+            try:
+                os.killpg(self.popen.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.popen.wait()
+            self.popen = None
+
+
+def worker_main() -> int:
+    """`python -m nnspec worker`: read tasks (JSON lines) on stdin, write each result as one JSON line."""
+    from nnspec import runner
+    from nnspec.process import Limits as ProcessLimits
+
+    _not_dumpable()
+    events = os.fdopen(os.dup(1), "w", buffering=1)
+    # Nothing but results may reach the batch through our stdout: whatever else would print goes nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    for line in sys.stdin:
+        task = json.loads(line)
+        limits = Limits(**task["limits"])
+        started = time.monotonic()
+        try:
+            result = runner.verify(task["target"], timeout=limits.call, select=task.get("select"), quiet=True,
+                                   require=task.get("require"), default_require="applicable", label=task["label"],
+                                   limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu),
+                                   wall=limits.wall)
+        except Exception as exc:  # noqa: BLE001 - the batch must get an answer for every task
+            result = {"implementation": task["label"], "verdict": "crashed", "failed": True,
+                      "load_error": f"nnspec itself failed verifying it: {type(exc).__name__}: {exc}"}
+        result["seconds"] = round(time.monotonic() - started, 2)
+        result.pop("outcomes", None)
+        events.write(json.dumps({"event": "result", "result": result}) + "\n")
+    return 0
+
+
+def _not_dumpable():
+    """Other processes of this user (a submission's, outside a sandbox) cannot open our /proc/PID/fd or memory."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (OSError, AttributeError):
+        pass
+
+
+def _project_root() -> str:
+    return str(Path(__file__).resolve().parent.parent)
 
 
 SHORT = {
@@ -268,39 +287,71 @@ def _clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None, out=None) -> list[dict]:
+def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None, out=None, require=None) -> list[dict]:
     """Verify every implementation in `paths`, `workers` at a time, skipping those the report already holds."""
     out = out or sys.stdout
     files = discover(paths)
     if not files:
-        raise ValueError(f"no .py files in {', '.join(map(str, paths))}")
+        raise ValueError(f"no {' or '.join(SUFFIXES)} files in {', '.join(map(str, paths))}")
     book = Report(Path(report_path), limits)
-    todo = [f for f in files if not book.done(f)]
-    skipped = len(files) - len(todo)
-    print(f"nnspec batch: {len(files)} implementations, {skipped} already in {report_path}, {len(todo)} to verify "
-          f"with {workers} workers; limits per implementation: {limits.wall:g} s wall, {limits.cpu} s CPU, "
-          f"{limits.memory_mb} MB memory, {limits.call:g} s per call", file=out, flush=True)
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(verify_in_process, f, limits, select): f for f in todo}
+    with tempfile.TemporaryDirectory(prefix="nnspec-staging-") as root:
+        os.chmod(root, 0o700)
+        staged = stage(files, Path(root))
+        todo = [s for s in staged if not book.done(s)]
+        skipped = len(staged) - len(todo)
+        print(f"nnspec batch: {len(files)} implementations, {skipped} already in {report_path}, {len(todo)} to "
+              f"verify with {workers} workers; limits per implementation: {limits.wall:g} s wall, {limits.cpu} s "
+              f"CPU, {limits.memory_mb} MB memory, {limits.call:g} s per call", file=out, flush=True)
+        started = time.monotonic()
+        pool_workers = [Worker() for _ in range(max(1, min(workers, len(todo) or 1)))]
+        free = list(pool_workers)
+        free_lock = threading.Lock()
+
+        def verify_one(item: Staged) -> dict:
+            began = time.monotonic()
+            if item.copy is None:
+                return {"path": str(item.path), "sha256": "", "seconds": 0.0, "verdict": "does not import",
+                        "message": f"{item.path.name} {item.error}", "contract": {}}
+            with free_lock:
+                worker = free.pop()
+            try:
+                result = worker.verify(item, limits, select, require)
+            finally:
+                with free_lock:
+                    free.append(worker)
+            return _entry(item, result, time.monotonic() - began)
+
         try:
-            for count, future in enumerate(as_completed(futures), start=1):
-                entry = future.result()
-                book.add(entry)
-                elapsed = time.monotonic() - started
-                eta = elapsed / count * (len(todo) - count)
-                detail = f": {entry['message']}" if entry["verdict"] != "passed" and entry.get("message") else ""
-                print(f"[{count:>{len(str(len(todo)))}}/{len(todo)}] {_clock(elapsed)} elapsed, eta {_clock(eta)}  "
-                      f"{futures[future]}: {entry['verdict']}{detail}"[:300], file=out, flush=True)
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            kill_running()
-            print(f"interrupted: the report {report_path} keeps every finished result; run again to go on",
-                  file=out, flush=True)
-            raise
+            with ThreadPoolExecutor(max_workers=len(pool_workers)) as pool:
+                futures = {pool.submit(verify_one, s): s for s in todo}
+                try:
+                    for count, future in enumerate(as_completed(futures), start=1):
+                        entry = future.result()
+                        book.add(entry)
+                        elapsed = time.monotonic() - started
+                        eta = elapsed / count * (len(todo) - count)
+                        detail = f": {entry['message']}" if entry["verdict"] != "passed" and entry.get("message") else ""
+                        print(f"[{count:>{len(str(len(todo)))}}/{len(todo)}] {_clock(elapsed)} elapsed, eta "
+                              f"{_clock(eta)}  {futures[future].path}: {entry['verdict']}{detail}"[:300], file=out,
+                              flush=True)
+                except KeyboardInterrupt:
+                    for future in futures:
+                        future.cancel()
+                    for worker in pool_workers:
+                        worker.stop()
+                    print(f"interrupted: the report {report_path} keeps every finished result; run again to go on",
+                          file=out, flush=True)
+                    raise
+        finally:
+            for worker in pool_workers:
+                worker.stop()
+        # Only now, when no submission of this batch runs any more, is what is on disk compared with what was verified.
+        for item in todo:
+            note = changed_since_staged(item) if item.copy is not None else ""
+            if note:
+                book.add({**book.data["results"][str(item.path)], "note": note})
     elapsed = time.monotonic() - started
-    entries = [book.data["results"][str(f)] for f in files]
+    entries = [book.data["results"][str(s.path)] for s in staged]
     print(table(entries), file=out)
     rate = len(todo) / elapsed if elapsed > 0 else float("inf")
     print(f"{len(todo)} verified in {elapsed:.1f} s ({rate:.2f} per second, {workers} workers); report: {report_path}",

@@ -1,0 +1,115 @@
+"""Hostile submissions, tried as a student who wants a better grade would: each ends with its own honest verdict,
+and every other submission's verdict, file and report entry stays as it was."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnspec import runner
+from nnspec.batch import Limits, run_batch
+from nnspec.implementation import load
+
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
+ROOT = HOSTILE.parents[1]
+CORRECT = "from _base import *  # noqa\n"
+SELECT = ["relu_matches_the_spec", "softmax_matches_the_spec"]
+EXPECTED = {
+    "patches_nnspec.py": ("not independent", "imports nnspec: not an independent implementation"),
+    "imports_reference.py": ("not independent", "imported reference: not an independent implementation"),
+    "patches_in_memory.py": ("failed", "relu: relu(Z) max |error|"),
+    "kills_parent.py": ("crashed", "the checking process died while verifying it"),
+    "rewrites_neighbour.py": ("passed", ""),
+    "changes_numpy_defaults.py": ("passed", ""),
+    "prints.py": ("passed", ""),
+    "empty.py": ("incomplete", "not provided: relu, softmax"),
+    "only_relu.py": ("incomplete", "not provided: softmax"),
+    "neighbour_victim.py": ("passed", ""),
+    "correct.py": ("passed", ""),
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    for name in EXPECTED:
+        if (HOSTILE / name).exists():
+            shutil.copy(HOSTILE / name, folder)
+    shutil.copy(HOSTILE / "_base.py", folder)
+    (folder / "_where.py").write_text(f"FOLDER = {str(folder)!r}\n")
+    (folder / "correct.py").write_text(CORRECT)
+    (folder / "neighbour_victim.py").write_text(CORRECT)
+    # A sibling named like the suite's own package must change nothing for anyone else.
+    (folder / "reference.py").write_text("def make_moons(*args, **kwargs):\n    raise SystemExit('shadowed')\n")
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "neighbour_victim.py"}
+    report = tmp_path_factory.mktemp("out") / "report.json"
+    entries = run_batch([folder], report, Limits(wall=120, cpu=120, memory_mb=1024, call=10), workers=2,
+                        select=SELECT + ["train_and_predict_learn_the_patterns"], require="relu,softmax")
+    return folder, report, before, {Path(e["path"]).name: e for e in entries}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_hostile_submission_gets_its_own_honest_verdict(batch, name):
+    _, _, _, entries = batch
+    verdict, fragment = EXPECTED[name]
+    entry = entries[name]
+    assert entry["verdict"] == verdict and fragment in entry["message"], entry
+
+
+def test_a_rewritten_neighbour_keeps_the_verdict_of_what_it_handed_in_and_says_the_file_changed(batch):
+    folder, _, _, entries = batch
+    assert "return abs(Z)" in (folder / "neighbour_victim.py").read_text(), "the attack ran"
+    victim = entries["neighbour_victim.py"]
+    assert victim["verdict"] == "passed" and "changed on disk during the batch" in victim["note"], victim
+
+
+def test_only_the_batch_writes_the_report(batch):
+    folder, report, before, entries = batch
+    saved = json.loads(report.read_text())["results"]
+    assert {Path(p).name for p in saved} == set(entries), "every submission has its entry in the real report"
+    assert all(saved[e["path"]]["verdict"] == e["verdict"] for e in entries.values())
+    assert (folder / "report.json").exists(), "the forgery was written where the attacker guessed, not in the report"
+
+
+def test_a_sibling_named_reference_changes_nothing_for_the_others(batch):
+    _, _, _, entries = batch
+    assert entries["correct.py"]["contract"]["train"]["status"] == "passed", entries["correct.py"]
+
+
+def test_other_submissions_files_are_left_as_they_were(batch):
+    folder, _, before, _ = batch
+    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before}
+    assert after == before
+
+
+def test_numpys_defaults_changed_by_an_implementation_do_not_reach_the_checker():
+    dot, precision = np.dot, np.get_printoptions()["precision"]
+    (impl,) = load(str(HOSTILE / "changes_numpy_defaults.py"))
+    impl.call("relu", np.zeros((1, 1)))
+    impl.session.close()
+    assert np.dot is dot and np.get_printoptions()["precision"] == precision and np.geterr()["over"] != "raise"
+
+
+def test_a_network_drawing_from_numpys_global_generator_gets_the_same_verdict_in_a_full_run_and_alone():
+    path = str(HOSTILE / "global_rng_train.py")
+    select = ["train_and_predict_learn_the_patterns"]
+    alone = runner.verify(path, select=select, quiet=True)
+    after_others = runner.verify(path, select=["dropout", "relu", "initialize"] + select, quiet=True)
+
+    def train_outcomes(result):
+        return [(o["status"], o["message"]) for o in result["outcomes"] if o["contract"] == "train"]
+
+    assert train_outcomes(alone) == train_outcomes(after_others) != []
+
+
+def test_pytest_impl_on_an_empty_file_does_not_pass():
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    run = subprocess.run([sys.executable, "-m", "pytest", "--impl", str(HOSTILE / "empty.py"), "-q", "-k", "relu"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert "nnspec verdict: incomplete" in run.stdout, run.stdout[-2000:]
