@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from nnspec.batch import Limits, run_batch  # noqa: E402
 
-BASE = "import numpy as np\nfrom _base import *  # noqa\nfrom reference import network\n\n"
+BASE = "import numpy as np\nfrom _base import *  # noqa\nimport _base as network\n\n"
 BROKEN = {
     "tanh_one_minus_tanh.py": ("tanh_derivative", "def tanh_derivative(Z):\n    return 1 - np.tanh(Z)\n"),
     "gradients_not_averaged.py": ("backward_propagation",

@@ -111,6 +111,8 @@ def _entry(staged: Staged, result: dict, seconds: float) -> dict:
             missing = f"not provided: {', '.join(result['missing_required'])}"
             entry["message"] = f"{entry['message']}; {missing}" if entry["message"] else missing
         entry["missing_required"] = result.get("missing_required", [])
+    if result.get("output"):
+        entry["output"] = result["output"][:500]
     return entry
 
 

@@ -225,6 +225,26 @@ class Session:
         self.workdir.remove()
 
 
+def _unbindable(signature, positional: int, keywords) -> str:
+    """Why a call with `positional` arguments and `keywords` cannot bind to `signature` (as sent by the child), or ""."""
+    if not signature:
+        return ""  # a builtin or a callable object: its call will tell
+    kinds = {name: kind for name, kind, _ in signature}
+    takes = [name for name, kind, _ in signature if kind in ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")]
+    shown = "(" + ", ".join(name for name, _, _ in signature) + ")"
+    if positional > len(takes) and "VAR_POSITIONAL" not in kinds.values():
+        return f"it takes {shown}, {len(takes)} positional arguments, and is given {positional}"
+    for keyword in keywords:
+        if kinds.get(keyword) not in ("POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY") and "VAR_KEYWORD" not in kinds.values():
+            return f"it takes {shown}, with no argument called {keyword}"
+    bound = set(takes[:positional]) | set(keywords)
+    missing = [name for name, kind, default in signature if not default and name not in bound
+               and kind in ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY")]
+    if missing:
+        return f"it takes {shown}, and {', '.join(missing)} would have no value"
+    return ""
+
+
 def _error(text: str, cause: str) -> ImplementationError:
     error = ImplementationError(text)
     error.cause = cause
@@ -330,6 +350,11 @@ class Implementation:
 
     def _request(self, name, args, kwargs, *, mutable, keep, check) -> dict:
         session = self.session
+        problem = _unbindable(self.info["signatures"].get(name), len(args), kwargs)
+        if problem:
+            shown = ", ".join(["..."] * len(args) + [f"{k}=..." for k in kwargs])
+            raise CheckFailure(f"{name} cannot be called as {name}({shown}): {problem}; the contract's signature is "
+                               f"in README.md (The contract)")
         for value in (*args, *kwargs.values()):
             if isinstance(value, wire.Handle) and value.generation != session.generation:
                 raise ImplementationError(f"{name}: its argument was made by an earlier process of the "

@@ -1,6 +1,7 @@
 """Within one run: the implementation runs in a process of its own; whatever it does fails only its own check."""
 
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -78,3 +79,26 @@ def test_printing_at_the_file_descriptor_level_is_kept_to_a_bounded_excerpt():
 def test_memory_exhaustion_fails_the_call_with_its_name():
     text, cause = relu_failure(hostile("memory"))
     assert "relu ran out of memory" in text and cause == "memory", text
+
+
+def test_a_signature_that_cannot_take_the_contracts_call_is_named_before_anything_runs(tmp_path):
+    shutil.copy(os.path.join(HOSTILE, "_base.py"), tmp_path)
+    (tmp_path / "narrow.py").write_text("import numpy as np\nfrom _base import *  # noqa\n\n\ndef elu(Z):\n"
+                                        "    return np.where(Z > 0, Z, np.expm1(Z))\n")
+    (impl,) = load(str(tmp_path / "narrow.py"))
+    with pytest.raises(AssertionError) as caught:
+        by_name("elu_matches_the_spec")(impl)
+    assert failure_text(caught.value).startswith(
+        "elu cannot be called as elu(..., alpha=...): it takes (Z), with no argument called alpha"), caught.value
+    impl.session.close()
+
+
+def test_the_reply_of_the_implementations_process_is_plain_data_only():
+    # What crosses back is decoded by json and np.frombuffer with numeric dtypes: an object array cannot come.
+    from nnspec import wire
+
+    with pytest.raises(wire.WireError, match="not plain data"):
+        wire.encode([np.array([object()], dtype=object)])
+    forged = wire.encode({"x": np.zeros(2)}).replace(b'"<f8"', b'"|O8"')
+    with pytest.raises(wire.WireError, match="is not numeric"):
+        wire.decode(forged)

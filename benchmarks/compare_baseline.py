@@ -1,0 +1,67 @@
+"""Speed against an earlier commit, measured in the same run: one `pytest --impl` and the 20-implementation batch.
+
+    python benchmarks/compare_baseline.py [--rev 33f9fec] [--runs 5]
+
+It checks the earlier commit out with `git worktree add` into a temporary folder, then times, alternating between
+the two trees so that both see the same machine: `python -m pytest --impl examples/rows_network.py` (median of
+--runs) and `python benchmarks/bench_batch.py --workers 2` (once each; it prints its own verdict count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command, cwd) -> tuple[float, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(cwd)
+    started = time.monotonic()
+    run = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.monotonic() - started
+    if run.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed in {cwd}:\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
+    return elapsed, run.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rev", default="33f9fec")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        base = Path(work) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(base), args.rev], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            single = [sys.executable, "-m", "pytest", "--impl", "examples/rows_network.py", "-q", "-p",
+                      "no:cacheprovider"]
+            times = {"baseline": [], "now": []}
+            for _ in range(args.runs):
+                for name, tree in (("baseline", base), ("now", ROOT)):
+                    times[name].append(timed(single, tree)[0])
+            b, n = statistics.median(times["baseline"]), statistics.median(times["now"])
+            print(f"pytest --impl examples/rows_network.py, median of {args.runs}: {args.rev} {b:.2f} s, now "
+                  f"{n:.2f} s: {n / b:.2f} of the baseline's wall time")
+            rates = {}
+            for name, tree in (("baseline", base), ("now", ROOT)):
+                _, out = timed([sys.executable, "benchmarks/bench_batch.py", "--workers", "2"], tree)
+                line = [x for x in out.splitlines() if "implementations per second" in x][-1]
+                rates[name] = float(re.search(r"\(([\d.]+) implementations per second", line).group(1))
+                print(f"bench_batch.py {name}: {line.strip()}")
+            print(f"batch throughput: {rates['now'] / rates['baseline']:.2f}x the baseline's")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
