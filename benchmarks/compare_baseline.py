@@ -2,9 +2,11 @@
 
     python benchmarks/compare_baseline.py [--rev 33f9fec] [--runs 5]
 
-It checks the earlier commit out with `git worktree add` into a temporary folder, then times, alternating between
-the two trees so that both see the same machine: `python -m pytest --impl examples/rows_network.py` (median of
---runs) and `python benchmarks/bench_batch.py --workers 2` (once each; it prints its own verdict count).
+It checks the earlier commit out with `git worktree add` into a temporary folder and installs each tree, as
+README.md says, into a virtual environment of its own (sharing this Python's site-packages, so nothing is
+downloaded); then it times, alternating between the two so that both see the same machine:
+`python -m pytest --impl examples/rows_network.py` (median of --runs) and `python benchmarks/bench_batch.py
+--workers 2` (once each; it prints its own verdict count).
 """
 
 from __future__ import annotations
@@ -22,9 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def venv(tree: Path, folder: Path) -> str:
+    """A virtual environment with `tree` installed editable; its python."""
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
+    python = str(folder / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", str(tree)],
+                   check=True, capture_output=True)
+    return python
+
+
 def timed(command, cwd) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTHONPATH")}
-    env["PYTHONPATH"] = str(cwd)
     started = time.monotonic()
     run = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.monotonic() - started
@@ -43,18 +53,20 @@ def main():
         subprocess.run(["git", "worktree", "add", "--detach", str(base), args.rev], cwd=ROOT, check=True,
                        capture_output=True)
         try:
-            single = [sys.executable, "-m", "pytest", "--impl", "examples/rows_network.py", "-q", "-p",
-                      "no:cacheprovider"]
+            trees = {"baseline": (base, venv(base, Path(work) / "venv-baseline")),
+                     "now": (ROOT, venv(ROOT, Path(work) / "venv-now"))}
             times = {"baseline": [], "now": []}
             for _ in range(args.runs):
-                for name, tree in (("baseline", base), ("now", ROOT)):
+                for name, (tree, python) in trees.items():
+                    single = [python, "-m", "pytest", "--impl", "examples/rows_network.py", "-q", "-p",
+                              "no:cacheprovider"]
                     times[name].append(timed(single, tree)[0])
             b, n = statistics.median(times["baseline"]), statistics.median(times["now"])
             print(f"pytest --impl examples/rows_network.py, median of {args.runs}: {args.rev} {b:.2f} s, now "
                   f"{n:.2f} s: {n / b:.2f} of the baseline's wall time")
             rates = {}
-            for name, tree in (("baseline", base), ("now", ROOT)):
-                _, out = timed([sys.executable, "benchmarks/bench_batch.py", "--workers", "2"], tree)
+            for name, (tree, python) in trees.items():
+                _, out = timed([python, "benchmarks/bench_batch.py", "--workers", "2"], tree)
                 line = [x for x in out.splitlines() if "implementations per second" in x][-1]
                 rates[name] = float(re.search(r"\(([\d.]+) implementations per second", line).group(1))
                 print(f"bench_batch.py {name}: {line.strip()}")

@@ -1,4 +1,4 @@
-"""At import, rewrites a neighbour's submission (neighbour_victim.py, in the folder the batch was given, which a
+"""At import, deletes one neighbour's submission (neighbour_deleted.py) and rewrites another (neighbour_victim.py, in the folder the batch was given, which a
 real attacker would find by scanning; the test tells it in _where.py) to a wrong relu, puts its modification time
 back, and forges a report beside it."""
 import json
@@ -9,6 +9,7 @@ from _where import FOLDER
 
 _path = os.path.join(FOLDER, "neighbour_victim.py")
 try:
+    os.remove(os.path.join(FOLDER, "neighbour_deleted.py"))
     _stat = os.stat(_path)
     with open(_path, "a") as _handle:
         _handle.write("\n\ndef relu(Z):\n    return abs(Z)\n")

@@ -30,6 +30,7 @@ EXPECTED = {
     "empty.py": ("incomplete", "not provided: relu, softmax"),
     "only_relu.py": ("incomplete", "not provided: softmax"),
     "neighbour_victim.py": ("passed", ""),
+    "neighbour_deleted.py": ("passed", ""),
     "correct.py": ("passed", ""),
 }
 
@@ -44,9 +45,10 @@ def batch(tmp_path_factory):
     (folder / "_where.py").write_text(f"FOLDER = {str(folder)!r}\n")
     (folder / "correct.py").write_text(CORRECT)
     (folder / "neighbour_victim.py").write_text(CORRECT)
+    (folder / "neighbour_deleted.py").write_text(CORRECT)
     # A sibling named like the suite's own package must change nothing for anyone else.
     (folder / "reference.py").write_text("def make_moons(*args, **kwargs):\n    raise SystemExit('shadowed')\n")
-    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "neighbour_victim.py"}
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith("neighbour_")}
     report = tmp_path_factory.mktemp("out") / "report.json"
     entries = run_batch([folder], report, Limits(wall=120, cpu=120, memory_mb=1024, call=10), workers=2,
                         select=SELECT + ["train_and_predict_learn_the_patterns"], require="relu,softmax")
@@ -66,6 +68,9 @@ def test_a_rewritten_neighbour_keeps_the_verdict_of_what_it_handed_in_and_says_t
     assert "return abs(Z)" in (folder / "neighbour_victim.py").read_text(), "the attack ran"
     victim = entries["neighbour_victim.py"]
     assert victim["verdict"] == "passed" and "changed on disk during the batch" in victim["note"], victim
+    deleted = entries["neighbour_deleted.py"]
+    assert not (folder / "neighbour_deleted.py").exists(), "the attack ran"
+    assert deleted["verdict"] == "passed" and "vanished during the batch" in deleted["note"], deleted
 
 
 def test_only_the_batch_writes_the_report(batch):
