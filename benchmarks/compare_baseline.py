@@ -3,8 +3,8 @@
     python benchmarks/compare_baseline.py [--rev 33f9fec] [--runs 5]
 
 It checks the earlier commit out with `git worktree add` into a temporary folder and installs each tree, as
-README.md says, into a virtual environment of its own (sharing this Python's site-packages, so nothing is
-downloaded); then it times, alternating between the two so that both see the same machine:
+README.md says, into a virtual environment of its own (sharing this Python's site-packages for numpy, sympy,
+pytest and hypothesis); then it times, alternating between the two so that both see the same machine:
 `python -m pytest --impl examples/rows_network.py` (median of --runs) and `python benchmarks/bench_batch.py
 --workers 2` (once each; it prints its own verdict count).
 """
@@ -28,7 +28,7 @@ def venv(tree: Path, folder: Path) -> str:
     """A virtual environment with `tree` installed editable; its python."""
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
     python = str(folder / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", str(tree)],
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(tree)],
                    check=True, capture_output=True)
     return python
 
