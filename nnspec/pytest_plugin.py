@@ -4,15 +4,40 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
-import hypothesis
 import pytest
 
-from nnspec import report, settings
-from nnspec.calls import DEFAULT_TIMEOUT, NotProvided
-from nnspec.checks import all_checks
-from nnspec.implementation import LoadError, NotIndependent, load
+
+def _import_without_assertion_rewriting():
+    """Import hypothesis and nnspec's checks as plain Python.
+
+    pytest rewrites the asserts of every module of a distribution that has a pytest plugin (hypothesis's, ours):
+    well over a hundred modules, compiled anew on every run where bytecode is not cached. The checks raise their
+    own messages, so the rewriting buys nothing here and cost a quarter of a run's CPU time.
+    """
+    hooks = [finder for finder in sys.meta_path if type(finder).__name__ == "AssertionRewritingHook"]
+    for hook in hooks:
+        sys.meta_path.remove(hook)
+    try:
+        import hypothesis  # noqa: F401
+
+        from nnspec import checks, implementation, report  # noqa: F401
+
+        checks.all_checks()
+    finally:
+        sys.meta_path[:0] = hooks
+
+
+_import_without_assertion_rewriting()
+
+import hypothesis  # noqa: E402
+
+from nnspec import report, settings  # noqa: E402
+from nnspec.calls import DEFAULT_TIMEOUT, NotProvided  # noqa: E402
+from nnspec.checks import all_checks  # noqa: E402
+from nnspec.implementation import LoadError, NotIndependent, load  # noqa: E402
 
 CHECK_ATTR = "_nnspec_check"
 PROJECT = Path(__file__).resolve().parent.parent
