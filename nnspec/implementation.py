@@ -403,6 +403,34 @@ class Implementation:
         return (f"{name} modified its {which} in place: only update_parameters may change what it is given "
                 f"(copy before writing, e.g. Z = Z.copy())")
 
+    def sequence(self, calls, keep, factor: float = 1.0) -> list:
+        """Run `calls` [(name, args), ...] in one round trip; handles to the results at positions `keep`.
+
+        An argument `("ref", k, item)` stands for result k (its element `item`, or all of it for None). The limit
+        is the per-call limit times `factor`: the calls are one step of the suite's training loop.
+        """
+        for name, _ in calls:
+            self.require(name)
+
+        def plain(arg):
+            return {"__ref__": [arg[1], arg[2]]} if isinstance(arg, tuple) and arg[:1] == ("ref",) else arg
+
+        session = self.session
+        message = {"op": "sequence", "impl": self.impl_id, "keep": list(keep),
+                   "calls": [{"name": name, "args": [plain(a) for a in args]} for name, args in calls]}
+        names = "/".join(dict.fromkeys(name for name, _ in calls))
+        try:
+            reply = session.request(message, session.timeout and session.timeout * factor)
+        except ChildError as exc:
+            if exc.kind == "timeout":
+                raise _error(f"{names}: timed out after {session.timeout * factor:g} s in one step of the suite's "
+                             f"training loop ({len(calls)} calls)", "timeout") from None
+            raise _error(f"{names}: the implementation {exc} during the suite's training loop",
+                         "cpu" if exc.kind == "cpu" else "crash") from None
+        if not reply.get("ok"):
+            raise self._error(calls[reply.get("index", 0)][0], reply.get("error") or {})
+        return reply["values"]
+
     def reseed(self, seed: int):
         """Seed numpy's and random's global generators in the implementation's process."""
         self.session.seed(seed)

@@ -268,6 +268,34 @@ class Server:
             self.handles.pop(handle, None)
         return {"ok": True, "value": value, "mutated": mutated}
 
+    def op_sequence(self, request):
+        """Several calls in one round trip (a training loop's epoch): {"__ref__": [k, item]} is result k (item)."""
+        namespace = self.impls[request["impl"]]
+        results = []
+
+        def resolve(value):
+            if isinstance(value, dict) and len(value) == 1 and "__ref__" in value:
+                k, item = value["__ref__"]
+                return results[k] if item is None else results[k][item]
+            return value
+
+        for index, call in enumerate(request["calls"]):
+            name = call["name"]
+            try:
+                args = [resolve(a) for a in call["args"]]
+                with np.errstate(all="ignore"):
+                    results.append(getattr(namespace, name)(*args))
+            except SystemExit as exc:
+                return {"ok": False, "index": index, "error": {"kind": "exit", "message": repr(exc.code)}}
+            except MemoryError:
+                return {"ok": False, "index": index, "error": {"kind": "memory", "message": "MemoryError"}}
+            except Exception as exc:  # noqa: BLE001 - the implementation's exception is the answer
+                return {"ok": False, "index": index, "error": {"kind": "exception",
+                                                               "message": describe_exception(name, exc)}}
+        for handle in request.get("free", ()):
+            self.handles.pop(handle, None)
+        return {"ok": True, "values": [self.keep_handle(results[k]) for k in request.get("keep", ())]}
+
     def keep_handle(self, value):
         return Handle(self.keep(value), type(value).__name__)
 

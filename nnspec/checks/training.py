@@ -95,15 +95,20 @@ def _suite_loop(impl, name):
     best = 0.0
     for epoch in range(1, MAX_EPOCHS[name] + 1):
         order = rng.permutation(m)
+        # One epoch crosses to the implementation's process in one round trip; caches, gradients and parameters
+        # stay there between its calls: ("ref", k, item) is the result of call k.
+        calls, current = [], params
         for start in range(0, m, batch):
             idx = order[start:start + batch]
             X, Y = impl.data(t.X_train[:, idx]), impl.data(t.Y_train[:, idx])
-            # Caches, gradients and parameters stay in the implementation's process between the calls.
-            _, cache = impl.call_fast("forward_propagation", X, params, keep=[1])
-            grads = impl.call_fast("backward_propagation", params, cache, X, Y, keep="all")
-            updated = impl.call_fast("update_parameters", params, grads, lr, keep="all")
-            impl.release(cache, grads, params)
-            params = updated
+            k = len(calls)
+            calls += [("forward_propagation", [X, current]),
+                      ("backward_propagation", [current, ("ref", k, 1), X, Y]),
+                      ("update_parameters", [current, ("ref", k + 1, None), lr])]
+            current = ("ref", k + 2, None)
+        [updated] = impl.sequence(calls, keep=[len(calls) - 1], factor=TRAIN_TIMEOUT_FACTOR)
+        impl.release(params)
+        params = updated
         if epoch % EVERY == 0:
             best = max(best, _accuracy(impl, t, params))
             if best >= t.target:
