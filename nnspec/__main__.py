@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from nnspec.calls import DEFAULT_TIMEOUT
+from nnspec.grading import cli as grading
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--impl-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g})")
     verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
+    grading.add_verify_options(verify)
 
     from nnspec.batch import Limits
 
@@ -41,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"time limit for one call into an implementation (default {limits.call:g})")
     batch.add_argument("-k", dest="select", action="append", metavar="TEXT",
                        help="only the checks whose names contain TEXT (repeatable)")
+    grading.add_batch_options(batch)
+    grading.add_autograder_command(commands)
     return parser
 
 
@@ -52,6 +56,10 @@ def _positive(parser, name, value):
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "autograder":
+        return grading.main_autograder(args)
+    if args.command == "verify" and (args.format or args.output or args.rubric):
+        return grading.main_verify_graded(args)
     if args.command == "verify":
         from nnspec.runner import main_verify
 
@@ -68,6 +76,7 @@ def main(argv=None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    grading.after_batch(args, entries)
     return 0 if all(e["verdict"] == "passed" for e in entries) else 1
 
 
