@@ -10,6 +10,7 @@ def _typed(where, data, fields, problems, required=()):
         if key not in data:
             problems.append(f"{where}: {key} is missing")
     for key, kinds in fields.items():
+        kinds = kinds if isinstance(kinds, tuple) else (kinds,)
         if key in data and (not isinstance(data[key], kinds) or isinstance(data[key], bool) and bool not in kinds):
             problems.append(f"{where}: {key} was {data[key]!r}, must be {kinds}")
 
