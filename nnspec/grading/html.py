@@ -138,7 +138,7 @@ def histogram(grades, bins: int = 10, width: int = 320, height: int = 90) -> str
     bar = width / bins
     bars = []
     for i, count in enumerate(counts):
-        h = (height - 20) * count / top
+        h = (height - 30) * count / top  # room above the tallest bar for its count
         bars.append(f'<rect x="{i * bar + 1:.1f}" y="{height - 15 - h:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" '
                     f'fill="#5c6bc0"><title>{i * 100 // bins}-{(i + 1) * 100 // bins}%: {count}</title></rect>')
         if count:

@@ -165,7 +165,7 @@ def _split(text: str, limit: int = 40) -> tuple:
 
 def _summary(verdict, result, items, score, max_score) -> str:
     passed = sum(i.passed for i in items)
-    head = f"Score {score:g}/{max_score:g} ({verdict}): {passed} of {len(items)} items passed."
+    head = f"Score {round(score, 2):g}/{round(max_score, 2):g} ({verdict}): {passed} of {len(items)} items passed."
     if verdict == "not independent":
         return f"{head} {INDEPENDENT[0].upper()}{INDEPENDENT[1:]}."
     if verdict in NOT_REACHED:
