@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import struct
 import zlib
 
@@ -51,9 +52,7 @@ def png(field: dict, scale: int = 4, points: int = 200) -> bytes:
     image[(labels != 0) & (labels != 1)] = (224, 224, 224)
     image = np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)[::-1]  # y_max at the top
     if points:
-        from reference.datasets import make_moons
-
-        X, y = make_moons(points, 0.2, 0)
+        X, y = _moons(points)
         (x0, x1), (y0, y1) = field["x"], field["y"]
         height, width = image.shape[:2]
         px = np.round((X[0] - x0) / (x1 - x0) * (width - 1)).astype(int)
@@ -62,6 +61,13 @@ def png(field: dict, scale: int = 4, points: int = 200) -> bytes:
             if 1 <= u < width - 1 and 1 <= v < height - 1:
                 image[v - 1:v + 2, u - 1:u + 2] = POINTS[int(label)]
     return encode_png(image)
+
+
+@functools.lru_cache(maxsize=4)
+def _moons(points: int) -> tuple:
+    from reference.datasets import make_moons
+
+    return make_moons(points, 0.2, 0)
 
 
 def data_uri(field: dict) -> str:
