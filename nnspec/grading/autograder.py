@@ -125,11 +125,22 @@ def _digest(data: bytes) -> str:
 
 def run(root=None, out=None) -> dict:
     """Verify root/submission (sandboxed when possible) and write root/results/results.json; return the entry."""
-    from nnspec.batch import Limits, discover, verify_in_process
-
     out = out or sys.stdout
     root = Path(root or os.environ.get(ROOT_ENV) or DEFAULT_ROOT)
     results = root / "results" / "results.json"
+    try:
+        return _run(root, results, out)
+    except Exception as exc:  # noqa: BLE001 - Gradescope must get a results file whatever went wrong
+        message = f"nnspec could not grade this submission: {type(exc).__name__}: {exc}"
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(formats.failure("gradescope", message))
+        print(message, file=out)
+        return {"path": "(nothing)", "verdict": "error", "message": message}
+
+
+def _run(root: Path, results: Path, out) -> dict:
+    from nnspec.batch import Limits, discover, verify_in_process
+
     rubric = root / "source" / "rubric.toml"
     rubric = rubric if rubric.is_file() else None
     submission = root / "submission"

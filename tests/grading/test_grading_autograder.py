@@ -112,3 +112,16 @@ def test_a_hostile_submission_cannot_grade_itself_nor_touch_the_root(graded):
     assert not (root / "pwned").exists(), "the submission wrote into the autograder's root"
     if os.geteuid() == 0:
         assert "bubblewrap as nobody" in done.stdout or "bubblewrap as nnspec-runner" in done.stdout, done.stdout
+
+
+def test_when_nnspec_cannot_grade_the_results_file_still_says_so(tmp_path):
+    from nnspec.grading.autograder import run
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "rubric.toml").write_text("[items]\nreluu = 1\n")
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "network.py").write_text(EXAMPLE.read_text())
+    run(tmp_path, out=open(os.devnull, "w"))
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert schemas.gradescope(results) == [] and results["tests"][0]["status"] == "failed", results
+    assert "'reluu' is not a contract row" in results["output"], results["output"]
