@@ -55,7 +55,9 @@ code=$?
 if [ ! -s "$root/results/results.json" ]; then
   # nnspec itself could not start: still one failed test saying so.
   mkdir -p "$root/results"
-  printf '%s\\n' '{{"score": 0, "output": "nnspec could not run (exit code '"$code"'): see the autograder log", "tests": [{{"name": "nnspec", "score": 0, "max_score": 0, "status": "failed", "output": "nnspec could not run"}}]}}' > "$root/results/results.json"
+  message="nnspec could not run (exit code $code): see the autograder log"
+  printf '{{"score": 0, "output": "%s", "tests": [{{"name": "nnspec", "score": 0, "max_score": 0, "status": "failed",'\\
+' "output": "%s"}}]}}\\n' "$message" "$message" > "$root/results/results.json"
 fi
 exit 0
 """
@@ -106,7 +108,8 @@ def wheel() -> tuple:
             if "__pycache__" not in path.parts:
                 files[path.relative_to(PROJECT).as_posix()] = path.read_bytes()
     files[f"{dist}/METADATA"] = ("\n".join(metadata) + "\n").encode()
-    files[f"{dist}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: nnspec.grading.autograder\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{dist}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: nnspec.grading.autograder\nRoot-Is-Purelib: true\n"
+                              b"Tag: py3-none-any\n")
     files[f"{dist}/entry_points.txt"] = entry_points.encode()
     record = [f"{path},sha256={_digest(data)},{len(data)}" for path, data in files.items()] + [f"{dist}/RECORD,,"]
     files[f"{dist}/RECORD"] = ("\n".join(record) + "\n").encode()
@@ -218,16 +221,19 @@ def _script(bwrap, readable, hide, user, setpriv) -> str:
         args += ["--ro-bind", path, path]
     # Not --unshare-all: a new user namespace would map only root, and root could no longer enter the folder
     # chowned to the unprivileged user.
-    args += ['--perms 0755 --dir "$(dirname "$PWD")"', '--bind "$PWD" "$PWD"', "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-             "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-             '--chdir "$PWD"', '--setenv HOME "$PWD"']
+    # Expanded by the shell at run time: the worker's folder is known only then.
+    here = ['--perms 0755 --dir "$(dirname "$PWD")"', '--bind "$PWD" "$PWD"', '--chdir "$PWD"',
+            '--setenv HOME "$PWD"']
+    args = [_quote(a) for a in args] + here + [
+        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session"]
     drop = ""
     if user:
-        args += [setpriv, f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"]
+        args += [_quote(setpriv), f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"]
         drop = f'chown -R {user.pw_uid}:{user.pw_gid} "$PWD"\n'
-    quoted = " ".join(a if a.startswith(("--bind \"$", "--perms 0755 --dir \"$")) or a.startswith("--chdir") or a.startswith("--setenv")
-                      else _quote(a) for a in args)
-    return ("#!/bin/sh\n# nnspec's sandbox around python: run from the worker's own folder, the only one it may write.\n"
+    quoted = " ".join(args)
+    return ("#!/bin/sh\n# nnspec's sandbox around python: run from the worker's own folder, the only one it may "
+            "write.\n"
             f"{drop}exec {quoted} {_quote(sys.executable)} \"$@\"\n")
 
 

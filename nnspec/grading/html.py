@@ -17,6 +17,8 @@ STATUS_CLASS = {"passed": "ok", "failed": "bad", "not provided": "missing", "not
                 "not applicable": "missing", "not graded": "unreached"}
 LEGEND = (("ok", "passed"), ("bad", "failed"), ("missing", "not provided"), ("unreached", "not reached"))
 
+# Nothing may load from anywhere: the page is one file, readable offline, and a submission's text cannot phone home.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #212121; }
 h1 { font-size: 1.4em; margin: 0 0 .3em; }
@@ -104,7 +106,7 @@ def render(entries, rubric=None, title: str = "nnspec grades") -> str:
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <style>{STYLE}</style></head><body>
 <h1>{escape(title)}</h1>
 <p>{len(grades)} submissions, graded with {escape(rubric.source)}; {stamp}. {summary_line(grades)}</p>

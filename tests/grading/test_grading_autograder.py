@@ -125,3 +125,15 @@ def test_when_nnspec_cannot_grade_the_results_file_still_says_so(tmp_path):
     results = json.loads((tmp_path / "results" / "results.json").read_text())
     assert schemas.gradescope(results) == [] and results["tests"][0]["status"] == "failed", results
     assert "'reluu' is not a contract row" in results["output"], results["output"]
+
+
+def test_when_python_itself_cannot_start_run_autograder_still_writes_a_failed_test(tmp_path, archive):
+    with zipfile.ZipFile(archive) as unpacked:
+        unpacked.extract("run_autograder", tmp_path / "source")
+    script = tmp_path / "source" / "run_autograder"
+    script.chmod(0o755)
+    done = subprocess.run([str(script)], env=dict(os.environ, NNSPEC_AUTOGRADER_ROOT=str(tmp_path),
+                                                  NNSPEC_PYTHON="/bin/false"), capture_output=True, timeout=60)
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert done.returncode == 0 and schemas.gradescope(results) == [], results
+    assert results["tests"][0]["status"] == "failed" and "exit code 1" in results["output"], results

@@ -86,6 +86,12 @@ def test_the_boundary_png_is_a_valid_image_of_both_regions():
     assert {(187, 222, 251), (255, 224, 178)} <= colours, colours
 
 
+def test_the_png_encoder_and_the_tests_decoder_agree():
+    image = np.arange(5 * 7 * 3, dtype=np.uint8).reshape(5, 7, 3)
+    width, height, pixels = decode_png(encode_png(image))
+    assert (width, height) == (7, 5) and np.array_equal(pixels, image), pixels
+
+
 def test_moons_grid_runs_from_the_bottom_row_up():
     X, meta = moons_grid(3)
     assert X.shape == (2, 9) and X[1, 0] == meta["y"][0] and X[1, -1] == meta["y"][1], X
