@@ -196,13 +196,19 @@ def sandbox(bin_dir: Path, readable: list, hide: list) -> tuple:
         candidates.append(("bubblewrap as " + user.pw_name, _script(bwrap, readable, hide, user, setpriv)))
     if bwrap:
         candidates.append(("bubblewrap as the current user", _script(bwrap, readable, hide, None, None)))
+    if setpriv and os.geteuid() == 0 and user:
+        # A container that forbids the mounts bubblewrap needs: still not root, so the results stay out of reach.
+        candidates.append((f"as {user.pw_name}, without bubblewrap (it could not start here)",
+                           f'#!/bin/sh\nchown -R {user.pw_uid}:{user.pw_gid} "$PWD"\nHOME="$PWD" exec '
+                           f'{_quote(setpriv)} --reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups -- '
+                           f'{_quote(sys.executable)} "$@"\n'))
     for mode, text in candidates:
         wrapper = bin_dir / f"python-{len(text)}"
         wrapper.write_text(text)
         wrapper.chmod(0o755)
         if _works(wrapper):
             return str(wrapper), mode
-    return sys.executable, "no sandbox: bubblewrap is not available"
+    return sys.executable, "no sandbox: neither bubblewrap nor an unprivileged user could run python here"
 
 
 def _script(bwrap, readable, hide, user, setpriv) -> str:
