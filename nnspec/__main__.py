@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from nnspec.calls import DEFAULT_TIMEOUT
+from nnspec.grading import cli as grading
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="contract names that must be provided, else the verdict is incomplete (default: what "
                              "the file provides; 'applicable': the names its declared configuration needs)")
     verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
+    grading.add_verify_options(verify)
 
     from nnspec.batch import Limits
 
@@ -47,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--require", metavar="all|applicable|NAME,...", default=None,
                        help="contract names each implementation must provide, else its verdict is incomplete "
                             "(default: applicable, the names its declared configuration needs)")
+    grading.add_batch_options(batch)
+    grading.add_autograder_command(commands)
     commands.add_parser("worker", help=argparse.SUPPRESS)
     return parser
 
@@ -59,6 +63,10 @@ def _positive(parser, name, value):
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "autograder":
+        return grading.main_autograder(args)
+    if args.command == "verify" and (args.format or args.output or args.rubric):
+        return grading.main_verify_graded(args)
     if args.command == "verify":
         from nnspec.runner import main_verify
 
@@ -80,6 +88,7 @@ def main(argv=None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    grading.after_batch(args, entries)
     return 0 if all(e["verdict"] == "passed" for e in entries) else 1
 
 

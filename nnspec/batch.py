@@ -98,7 +98,7 @@ def stage(files: list[Path], root: Path) -> list[Staged]:
     return staged
 
 
-def _entry(staged: Staged, result: dict, seconds: float) -> dict:
+def entry_of(staged: Staged, result: dict, seconds: float) -> dict:
     """The report's entry for one submission, from its verification result."""
     entry = {"path": str(staged.path), "sha256": staged.sha256, "seconds": round(seconds, 2),
              "verdict": result["verdict"], "contract": result.get("contract", {})}
@@ -321,7 +321,7 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
             finally:
                 with free_lock:
                     free.append(worker)
-            return _entry(item, result, time.monotonic() - began)
+            return entry_of(item, result, time.monotonic() - began)
 
         try:
             with ThreadPoolExecutor(max_workers=len(pool_workers)) as pool:

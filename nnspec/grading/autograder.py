@@ -1,0 +1,306 @@
+"""A ready Gradescope autograder: `build` makes the zip, `run` is what its run_autograder does per submission.
+
+Gradescope unpacks the zip into /autograder/source, runs setup.sh once per image, then run_autograder once per
+submission (in /autograder/submission) and reads /autograder/results/results.json. The root is a setting
+($NNSPEC_AUTOGRADER_ROOT, default /autograder) so that the tests can run the same script in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import base64
+import hashlib
+import io
+import os
+import pwd
+import shutil
+import stat
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from nnspec.grading import formats
+from nnspec.grading.rubric import load as load_rubric
+
+ROOT_ENV = "NNSPEC_AUTOGRADER_ROOT"
+DEFAULT_ROOT = "/autograder"
+VENV = "/opt/nnspec"  # outside /autograder, which the sandbox hides from the submission
+RUNNER_USER = "nnspec-runner"  # created by setup.sh; `nobody` where it does not exist (the tests)
+PROJECT = Path(__file__).resolve().parent.parent.parent
+
+SETUP_SH = f"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap util-linux
+python3 -m venv {VENV}
+{VENV}/bin/python -m pip install --upgrade pip
+wheel="$(ls nnspec-*.whl)"
+{VENV}/bin/python -m pip install "$wheel[test]"
+# The unprivileged user the submission's code runs as: it owns nothing, and sees /autograder only as an empty folder.
+id -u {RUNNER_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {RUNNER_USER}
+{VENV}/bin/python -c "import nnspec.grading.autograder"
+"""
+
+RUN_AUTOGRADER = f"""#!/usr/bin/env bash
+# Gradescope runs this once per submission. nnspec writes results/results.json whatever the submission does.
+root="${{{ROOT_ENV}:-{DEFAULT_ROOT}}}"
+python="${{NNSPEC_PYTHON:-{VENV}/bin/python}}"
+"$python" -m nnspec.grading.autograder run --root "$root"
+code=$?
+if [ ! -s "$root/results/results.json" ]; then
+  # nnspec itself could not start: still one failed test saying so.
+  mkdir -p "$root/results"
+  message="nnspec could not run (exit code $code): see the autograder log"
+  printf '{{"score": 0, "output": "%s", "tests": [{{"name": "nnspec", "score": 0, "max_score": 0, "status": "failed",'\\
+' "output": "%s"}}]}}\\n' "$message" "$message" > "$root/results/results.json"
+fi
+exit 0
+"""
+
+
+def build(output, rubric=None) -> Path:
+    """Write the Gradescope autograder zip: setup.sh, run_autograder, nnspec's wheel, the rubric if any."""
+    output = Path(output)
+    if rubric is not None:
+        load_rubric(rubric)  # a bad rubric fails now, at the teacher's desk, not in every submission's results
+    wheel_name, wheel_bytes = wheel()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = (stat.S_IFREG | 0o755) << 16
+            archive.writestr(info, text)
+        archive.writestr(zipfile.ZipInfo(wheel_name, date_time=(2020, 1, 1, 0, 0, 0)), wheel_bytes)
+        if rubric is not None:
+            archive.writestr(zipfile.ZipInfo("rubric.toml", date_time=(2020, 1, 1, 0, 0, 0)),
+                             Path(rubric).read_bytes())
+    return output
+
+
+def wheel() -> tuple:
+    """(file name, bytes) of a pure-Python wheel of this checkout, built with the standard library (offline)."""
+    try:
+        import tomllib
+    except ImportError:
+        import tomli as tomllib
+    pyproject = PROJECT / "pyproject.toml"
+    if not pyproject.is_file():
+        raise FileNotFoundError(f"{pyproject} does not exist: build the autograder from a clone of nnspec")
+    project = tomllib.loads(pyproject.read_text())["project"]
+    name, version = project["name"], project["version"]
+    dist = f"{name}-{version}.dist-info"
+    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
+                f"Summary: {project.get('description', '')}", f"Requires-Python: {project.get('requires-python', '')}"]
+    metadata += [f"Requires-Dist: {d}" for d in project.get("dependencies", ())]
+    for extra, requirements in project.get("optional-dependencies", {}).items():
+        metadata.append(f"Provides-Extra: {extra}")
+        metadata += [f"Requires-Dist: {r}; extra == \"{extra}\"" for r in requirements]
+    entry_points = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in points.items()) + "\n"
+                           for group, points in project.get("entry-points", {}).items())
+    files = {}
+    for package in ("nnspec", "spec", "reference"):
+        for path in sorted((PROJECT / package).rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                files[path.relative_to(PROJECT).as_posix()] = path.read_bytes()
+    files[f"{dist}/METADATA"] = ("\n".join(metadata) + "\n").encode()
+    files[f"{dist}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: nnspec.grading.autograder\nRoot-Is-Purelib: true\n"
+                              b"Tag: py3-none-any\n")
+    files[f"{dist}/entry_points.txt"] = entry_points.encode()
+    record = [f"{path},sha256={_digest(data)},{len(data)}" for path, data in files.items()] + [f"{dist}/RECORD,,"]
+    files[f"{dist}/RECORD"] = ("\n".join(record) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            archive.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), data)
+    return f"{name}-{version}-py3-none-any.whl", buffer.getvalue()
+
+
+def _digest(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+# -- one submission ----------------------------------------------------------------------------------------------
+
+def run(root=None, out=None) -> dict:
+    """Verify root/submission (sandboxed when possible) and write root/results/results.json; return the entry."""
+    out = out or sys.stdout
+    root = Path(root or os.environ.get(ROOT_ENV) or DEFAULT_ROOT)
+    results = root / "results" / "results.json"
+    try:
+        return _run(root, results, out)
+    except Exception as exc:  # noqa: BLE001 - Gradescope must get a results file whatever went wrong
+        message = f"nnspec could not grade this submission: {type(exc).__name__}: {exc}"
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(formats.failure("gradescope", message))
+        print(message, file=out)
+        return {"path": "(nothing)", "verdict": "error", "message": message}
+
+
+def _run(root: Path, results: Path, out) -> dict:
+    from nnspec.batch import Limits, discover
+    from nnspec.process import Limits as ProcessLimits
+
+    rubric = root / "source" / "rubric.toml"
+    rubric = rubric if rubric.is_file() else None
+    submission = root / "submission"
+    files = discover([submission]) if submission.is_dir() else []
+    if not files:
+        entry = {"path": "(nothing)", "load_error": "your submission has no .py file: upload your network as one "
+                 ".py file (helpers may sit beside it, named with a leading _)", "failed": True}
+        formats.write(entry, "gradescope", results, rubric)
+        print("nnspec: no .py file in the submission", file=out)
+        return entry
+    chosen = max(files, key=_contract_names_defined)  # the file that defines the most contract names
+    from nnspec import runner
+    from nnspec.batch import entry_of, stage
+
+    limits = Limits(wall=float(os.environ.get("NNSPEC_AUTOGRADER_TIMEOUT", Limits.wall)))
+    with tempfile.TemporaryDirectory(prefix="nnspec-submission-") as copy:
+        os.chmod(copy, 0o711)
+        [staged] = stage([chosen], Path(copy))
+        started = time.monotonic()
+        # The checks run here; the submission runs in a sandboxed process of its own, which sees its copy only.
+        result = runner.verify(str(staged.copy), timeout=limits.call, select=_graded(rubric), quiet=True,
+                               default_require="applicable", label=chosen.name, wall=limits.wall,
+                               limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu), sandbox="auto",
+                               sandbox_user=True)
+        print(f"nnspec: verified {chosen.relative_to(submission)}; {result.get('sandbox', '')}", file=out, flush=True)
+        entry = entry_of(staged, result, time.monotonic() - started)
+    entry["path"] = str(chosen.relative_to(submission))
+    formats.write(entry, "gradescope", results, rubric)
+    print(f"nnspec: {entry['verdict']}; results in {results}", file=out, flush=True)
+    return entry
+
+
+def _graded(rubric) -> list | None:
+    """The checks a rubric file's items need (None: all of them); the others would only cost time."""
+    if rubric is None:
+        return None
+    from nnspec.checks import all_checks
+
+    names = {item.name for item in load_rubric(rubric).items or ()}
+    if not names:
+        return None
+    return [c.name for c in all_checks() if c.contract in names or c.name in names]
+
+
+def sandbox(bin_dir: Path, readable: list, hide: list) -> tuple:
+    """(a python executable, what it does): bubblewrap as an unprivileged user when root, else what is possible.
+
+    The sandbox sees the system read-only, no network, an empty /tmp, /root, /home and autograder root (the
+    rubric, the results), and writes only the work folder it is started in.
+    """
+    bwrap, setpriv = shutil.which("bwrap"), shutil.which("setpriv")
+    user = _runner_user()
+    candidates = []
+    if bwrap and setpriv and os.geteuid() == 0 and user:
+        candidates.append(("bubblewrap as " + user.pw_name, _script(bwrap, readable, hide, user, setpriv)))
+    if bwrap:
+        candidates.append(("bubblewrap as the current user", _script(bwrap, readable, hide, None, None)))
+    if setpriv and os.geteuid() == 0 and user:
+        # A container that forbids the mounts bubblewrap needs: still not root, so the results stay out of reach.
+        candidates.append((f"as {user.pw_name}, without bubblewrap (it could not start here)",
+                           f'#!/bin/sh\nchown -R {user.pw_uid}:{user.pw_gid} "$PWD"\nHOME="$PWD" exec '
+                           f'{_quote(setpriv)} --reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups -- '
+                           f'{_quote(sys.executable)} "$@"\n'))
+    for mode, text in candidates:
+        wrapper = bin_dir / f"python-{len(text)}"
+        wrapper.write_text(text)
+        wrapper.chmod(0o755)
+        if _works(wrapper):
+            return str(wrapper), mode
+    return sys.executable, "no sandbox: neither bubblewrap nor an unprivileged user could run python here"
+
+
+def _script(bwrap, readable, hide, user, setpriv) -> str:
+    needed = [sys.prefix, sys.base_prefix, str(PROJECT), *map(str, readable)]
+    hidden = ["/tmp", "/root", "/home", "/var/tmp", *map(str, hide)]
+    hidden = [h for h in dict.fromkeys(hidden) if os.path.isdir(h) and not any(
+        h != other and h.startswith(other.rstrip("/") + "/") for other in hidden)]
+    args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    for path in hidden:
+        args += ["--tmpfs", path]
+    for path in dict.fromkeys(needed):
+        # bubblewrap makes the missing folders above a mount point 0700: the unprivileged user could not pass.
+        for parent in reversed(Path(path).parents):
+            if any(str(parent).startswith(h.rstrip("/") + "/") for h in hidden):
+                args += ["--perms", "0755", "--dir", str(parent)]
+        args += ["--ro-bind", path, path]
+    # Not --unshare-all: a new user namespace would map only root, and root could no longer enter the folder
+    # chowned to the unprivileged user.
+    # Expanded by the shell at run time: the worker's folder is known only then.
+    here = ['--perms 0755 --dir "$(dirname "$PWD")"', '--bind "$PWD" "$PWD"', '--chdir "$PWD"',
+            '--setenv HOME "$PWD"']
+    args = [_quote(a) for a in args] + here + [
+        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session"]
+    drop = ""
+    if user:
+        args += [_quote(setpriv), f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"]
+        drop = f'chown -R {user.pw_uid}:{user.pw_gid} "$PWD"\n'
+    quoted = " ".join(args)
+    return ("#!/bin/sh\n# nnspec's sandbox around python: run from the worker's own folder, the only one it may "
+            "write.\n"
+            f"{drop}exec {quoted} {_quote(sys.executable)} \"$@\"\n")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def _works(wrapper: Path) -> bool:
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="nnspec-probe-") as work:
+        try:
+            done = subprocess.run([str(wrapper), "-c", "import nnspec, numpy"], cwd=work, capture_output=True,
+                                  timeout=60, env=dict(os.environ, PYTHONPATH=str(PROJECT)))
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return done.returncode == 0
+
+
+def _runner_user():
+    for name in (os.environ.get("NNSPEC_AUTOGRADER_USER"), RUNNER_USER, "nobody"):
+        if name:
+            try:
+                return pwd.getpwnam(name)
+            except KeyError:
+                continue
+    return None
+
+
+def _open_to_all(folder: Path):
+    """Let the unprivileged user read the submission's copy (and nothing else of ours)."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _contract_names_defined(path: Path) -> int:
+    from nnspec.contract import CONTRACT
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (SyntaxError, ValueError):
+        return 0
+    return sum(isinstance(n, ast.FunctionDef) and n.name in CONTRACT for n in tree.body)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nnspec.grading.autograder")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="grade root/submission into root/results/results.json")
+    run_parser.add_argument("--root", default=None, help=f"the autograder root (default ${ROOT_ENV} or {DEFAULT_ROOT})")
+    args = parser.parse_args(argv)
+    run(args.root)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The Gradescope zip, end to end in a temporary root that mimics /autograder (setup.sh is read, not run)."""
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import schemas
+from nnspec.grading.autograder import build
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "epsilon_network.py"
+BROKEN = EXAMPLE.read_text() + "\n\ndef dropout_backward(dA, mask, keep_prob):\n    return dA * mask * keep_prob\n"
+# Tries to grade itself, and to leave a file in the autograder's root, then ends the process during import.
+HOSTILE = """import os
+root = os.environ.get("NNSPEC_AUTOGRADER_ROOT", "/autograder")
+for attempt in ("results/results.json", "pwned"):
+    try:
+        os.makedirs(os.path.dirname(os.path.join(root, attempt)), exist_ok=True)
+        with open(os.path.join(root, attempt), "w") as handle:
+            handle.write('{"score": 1000, "tests": []}')
+    except OSError:
+        pass
+os._exit(0)
+"""
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("zip")
+    rubric = folder / "rubric.toml"
+    rubric.write_text("[items]\nrelu = 10\nbackward_propagation = 20\ndropout_backward = 20\n")
+    return build(folder / "autograder.zip", rubric)
+
+
+@pytest.fixture(scope="module")
+def graded(archive, tmp_path_factory):
+    """The four submissions graded at once (each in its own root): {name: (results, process, root)}."""
+    submissions = {"correct": {"network.py": EXAMPLE.read_text()}, "broken": {"network.py": BROKEN},
+                   "empty": {}, "hostile": {"network.py": HOSTILE}}
+    with ThreadPoolExecutor(max_workers=len(submissions)) as pool:
+        futures = {name: pool.submit(grade_submission, tmp_path_factory.mktemp(name), archive, files)
+                   for name, files in submissions.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def grade_submission(tmp_path, archive, files: dict) -> tuple:
+    """Unpack the zip into root/source, put `files` in root/submission, run run_autograder; its results."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(archive) as unpacked:
+        unpacked.extractall(root / "source")
+    (root / "source" / "run_autograder").chmod(0o755)
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    for name, text in files.items():
+        (root / "submission" / name).write_text(text)
+    env = dict(os.environ, NNSPEC_AUTOGRADER_ROOT=str(root), NNSPEC_PYTHON=sys.executable,
+               PYTHONPATH=str(ROOT), NNSPEC_AUTOGRADER_TIMEOUT="120")
+    done = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=600)
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert schemas.gradescope(results) == [], results
+    return results, done, root
+
+
+def test_the_zip_holds_setup_run_autograder_a_wheel_and_the_rubric(archive):
+    names = zipfile.ZipFile(archive).namelist()
+    assert {"setup.sh", "run_autograder", "rubric.toml", "nnspec-0.1.0-py3-none-any.whl"} == set(names), names
+    setup = zipfile.ZipFile(archive).read("setup.sh").decode()
+    for needed in ("apt-get install", "bubblewrap", 'pip install "$wheel[test]"', "useradd"):
+        assert needed in setup, f"setup.sh lacks {needed!r}:\n{setup}"
+
+
+def test_the_wheel_installs_and_imports_without_the_checkout(archive, tmp_path):
+    zipfile.ZipFile(archive).extract("nnspec-0.1.0-py3-none-any.whl", tmp_path)
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
+                    str(target), str(tmp_path / "nnspec-0.1.0-py3-none-any.whl")], check=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", "import nnspec.grading.autograder, spec, reference; "
+                           "print(nnspec.__file__)"], cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(target)),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and str(target) in done.stdout, done.stderr
+
+
+def test_a_correct_submission_gets_every_point(graded):
+    results, done, _ = graded["correct"]
+    assert results["score"] == 50 and all(t["status"] == "passed" for t in results["tests"]), results
+    assert done.stderr == "", done.stderr
+
+
+def test_a_broken_submission_loses_the_points_of_what_is_wrong(graded):
+    results, _, _ = graded["broken"]
+    dropout = next(t for t in results["tests"] if t["name"] == "dropout_backward")
+    assert results["score"] == 30 and dropout["score"] == 0, results
+    assert "dropout_backward" in dropout["output"], dropout
+
+
+def test_an_empty_submission_scores_zero_and_says_what_to_upload(graded):
+    results, _, _ = graded["empty"]
+    assert results["score"] == 0 and "has no .py file" in results["output"], results
+    assert sum(t["max_score"] for t in results["tests"]) == 50, results
+
+
+def test_a_hostile_submission_cannot_grade_itself_nor_touch_the_root(graded):
+    results, done, root = graded["hostile"]
+    assert results["score"] == 0 and results["extra_data"]["verdict"] == "crashed", results
+    assert not (root / "pwned").exists(), "the submission wrote into the autograder's root"
+    if os.geteuid() == 0:
+        assert "bubblewrap as nobody" in done.stdout or "bubblewrap as nnspec-runner" in done.stdout, done.stdout
+
+
+def test_when_nnspec_cannot_grade_the_results_file_still_says_so(tmp_path):
+    from nnspec.grading.autograder import run
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "rubric.toml").write_text("[items]\nreluu = 1\n")
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "network.py").write_text(EXAMPLE.read_text())
+    run(tmp_path, out=open(os.devnull, "w"))
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert schemas.gradescope(results) == [] and results["tests"][0]["status"] == "failed", results
+    assert "'reluu' is not a contract row" in results["output"], results["output"]
+
+
+def test_when_python_itself_cannot_start_run_autograder_still_writes_a_failed_test(tmp_path, archive):
+    with zipfile.ZipFile(archive) as unpacked:
+        unpacked.extract("run_autograder", tmp_path / "source")
+    script = tmp_path / "source" / "run_autograder"
+    script.chmod(0o755)
+    done = subprocess.run([str(script)], env=dict(os.environ, NNSPEC_AUTOGRADER_ROOT=str(tmp_path),
+                                                  NNSPEC_PYTHON="/bin/false"), capture_output=True, timeout=60)
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert done.returncode == 0 and schemas.gradescope(results) == [], results
+    assert results["tests"][0]["status"] == "failed" and "exit code 1" in results["output"], results

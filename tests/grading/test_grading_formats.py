@@ -1,0 +1,109 @@
+"""Each platform's results file: valid against its documented schema, written even when grading fails."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import schemas
+from nnspec.grading.formats import FORMATS, failure, write
+from samples import entry, result
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECK = {"gradescope": schemas.gradescope, "prairielearn": schemas.prairielearn,
+         "github-classroom": schemas.github_classroom}
+CASES = {
+    "passed": result(),
+    "failed": result({"backward_propagation": "failed"}),
+    "does not import": {"implementation": "net.py", "load_error": "SyntaxError: invalid syntax", "failed": True},
+    "crashed": entry("crashed", keep=3, message="the implementation was killed by signal SIGSEGV"),
+}
+
+
+def problems(fmt, path: Path):
+    text = path.read_text()
+    return schemas.junit(text) if fmt == "junit" else CHECK[fmt](json.loads(text)) if fmt in CHECK else []
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_valid_against_its_documented_schema(tmp_path, fmt, case):
+    (path,) = write(CASES[case], fmt, tmp_path / "out")
+    assert problems(fmt, path) == [], path.read_text()[:2000]
+
+
+@pytest.mark.parametrize("fmt", ["gradescope", "prairielearn", "github-classroom", "junit"])
+def test_the_schema_checks_catch_a_wrong_file(fmt):
+    wrong = ('<testsuites><testsuite name="x" tests="2" failures="0" errors="0"><testcase name="a" classname="b"/>'
+             '</testsuite></testsuites>') if fmt == "junit" else json.dumps(
+        {"gradable": True, "score": 3, "version": 2, "status": "ok", "max_score": 1,
+         "tests": [{"name": "a", "status": "maybe", "visibility": "secret"}]})
+    found = schemas.junit(wrong) if fmt == "junit" else CHECK[fmt](json.loads(wrong))
+    assert found, f"the {fmt} schema check accepted a wrong file"
+
+
+def test_gradescope_gets_the_score_each_item_and_the_hint_as_markdown(tmp_path):
+    (path,) = write(CASES["failed"], "gradescope", tmp_path / "results.json")
+    data = json.loads(path.read_text())
+    test = next(t for t in data["tests"] if t["name"] == "backward_propagation")
+    assert data["score"] == pytest.approx(100 * 12 / 13, abs=1e-3), data["score"]
+    assert test["status"] == "failed" and test["score"] == 0, test
+    assert "**Hint:** dW1 is m=2 times too large" in test["output"], test["output"]
+    assert data["execution_time"] == 2 or data["execution_time"] == 3, data
+
+
+def test_prairielearn_is_gradable_with_a_score_between_0_and_1(tmp_path):
+    (path,) = write(CASES["failed"], "prairielearn", tmp_path / "results.json")
+    data = json.loads(path.read_text())
+    assert data["gradable"] is True and data["score"] == pytest.approx(12 / 13, abs=1e-6), data
+
+
+def test_a_hidden_item_is_shown_after_the_deadline(tmp_path):
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text('[items]\nrelu = 1\n[items.backward_propagation]\npoints = 4\nhidden = true\n')
+    (gs,) = write(CASES["failed"], "gradescope", tmp_path / "gs.json", rubric)
+    (pl,) = write(CASES["failed"], "prairielearn", tmp_path / "pl.json", rubric)
+    hidden = next(t for t in json.loads(gs.read_text())["tests"] if t["name"] == "backward_propagation")
+    pl_hidden = next(t for t in json.loads(pl.read_text())["tests"] if t["name"] == "backward_propagation")
+    assert hidden["visibility"] == "after_due_date", hidden
+    assert "dW1" not in pl_hidden["message"] + pl_hidden["output"], pl_hidden
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_file_is_written_even_when_grading_fails(tmp_path, fmt):
+    (path,) = write(CASES["passed"], fmt, tmp_path / "out", rubric=tmp_path / "no-such-rubric.toml")
+    text = path.read_text()
+    assert "no-such-rubric.toml does not exist" in text, text
+    assert problems(fmt, path) == [], text
+    if fmt == "prairielearn":
+        assert json.loads(text)["gradable"] is False, "nnspec failed: not the student's fault"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_failure_document_is_valid_too(tmp_path, fmt):
+    path = tmp_path / "out"
+    path.write_text(failure(fmt, "nnspec itself failed"))
+    assert problems(fmt, path) == [], path.read_text()
+
+
+def test_a_batch_gets_one_file_per_submission_for_the_per_submission_platforms(tmp_path):
+    entries = [entry("passed", name="a.py"), entry("failed", {"relu": "failed"}, name="b.py"),
+               entry("passed", name="a.py")]
+    paths = write(entries, "gradescope", tmp_path / "results")
+    assert sorted(p.name for p in paths) == ["a-1.json", "a-2.json", "b.json"], paths
+    (junit,) = write(entries, "junit", tmp_path / "junit.xml")
+    assert schemas.junit(junit.read_text()) == [] and junit.read_text().count("<testsuite ") == 3
+
+
+def test_verify_with_a_format_writes_the_file_and_nothing_to_stderr(tmp_path):
+    output = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, "-m", "nnspec", "verify", str(ROOT / "examples" / "rows_network.py"),
+                           "--format", "gradescope", "--output", str(output), "--quiet", "-k", "relu"],
+                          capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                          timeout=300)
+    assert done.returncode == 0 and done.stderr == "", (done.returncode, done.stderr)
+    data = json.loads(output.read_text())
+    assert schemas.gradescope(data) == [] and data["tests"][0]["name"] == "tanh", data

@@ -1,0 +1,156 @@
+"""The gradebook CSV and the HTML page: their structure, and the page rendered by a real headless Chromium."""
+
+import csv
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnspec.grading.boundary import boundary, encode_png, moons_grid, png
+from nnspec.grading.gradebook import write_csv
+from nnspec.grading.html import render, write_html
+from samples import entry
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+GREEN, RED = (200, 230, 201), (255, 205, 210)  # td.ok and td.bad in nnspec/grading/html.py
+
+
+def moons_boundary():
+    X, meta = moons_grid(24)
+    return boundary((X[1] < 0.25 - 0.5 * np.sin(X[0])).astype(int), meta)
+
+
+def entries():
+    return [entry("passed", name="alice.py"),
+            {**entry("failed", {"backward_propagation": "failed"}, name="bob.py"), "boundary": moons_boundary()},
+            entry("crashed", keep=4, name="carol.py", message="the implementation was killed by signal SIGSEGV"),
+            entry("does not import", name="dave.py", message="SyntaxError: invalid syntax (dave.py, line 3)")]
+
+
+class Page(HTMLParser):
+    """What the page holds: tags with their attributes, and the text."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.text = [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_the_gradebook_has_one_row_per_submission_and_one_column_per_item(tmp_path):
+    path = write_csv(entries(), tmp_path / "grades.csv")
+    table = list(csv.reader(path.open()))
+    assert table[0][:4] == ["file", "verdict", "score", "max_score"] and "backward_propagation" in table[0], table[0]
+    assert [row[1] for row in table[1:]] == ["passed", "failed", "crashed", "does not import"], table
+    assert table[1][2] == "100" and table[4][2] == "0", table
+    bob = dict(zip(table[0], table[2]))
+    assert bob["backward_propagation"] == "0" and float(bob["relu"]) > 0, bob
+
+
+def test_the_page_is_self_contained_with_a_coloured_sortable_matrix():
+    page = Page(render(entries()))
+    rows = [a for t, a in page.tags if t == "tr"]
+    cells = [a.get("class") for t, a in page.tags if t == "td"]
+    assert len(rows) == 1 + 4, f"a header and 4 submissions, got {len(rows)} rows"
+    assert {"ok", "bad", "unreached"} <= set(cells), set(cells)
+    for tag, attributes in page.tags:
+        for key in ("src", "href"):
+            value = attributes.get(key, "")
+            assert not value or value.startswith(("data:", "#")), f"<{tag} {key}={value[:60]}> reaches outside"
+    assert any(t == "script" for t, _ in page.tags) and any(t == "svg" for t, _ in page.tags), "sorting, chart"
+
+
+def test_the_page_shows_each_submissions_messages_hints_and_boundary():
+    text = render(entries())
+    assert "did you forget to divide by m?" in text and "SIGSEGV" in text and "SyntaxError" in text
+    images = [a for t, a in Page(text).tags if t == "img"]
+    assert len(images) == 1 and images[0]["src"].startswith("data:image/png;base64,"), images
+
+
+def test_the_boundary_png_is_a_valid_image_of_both_regions():
+    width, height, pixels = decode_png(png(moons_boundary(), scale=2, points=0))
+    assert (width, height) == (48, 48), (width, height)
+    colours = {tuple(p) for p in pixels.reshape(-1, 3)}
+    assert {(187, 222, 251), (255, 224, 178)} <= colours, colours
+
+
+def test_the_png_encoder_and_the_tests_decoder_agree():
+    image = np.arange(5 * 7 * 3, dtype=np.uint8).reshape(5, 7, 3)
+    width, height, pixels = decode_png(encode_png(image))
+    assert (width, height) == (7, 5) and np.array_equal(pixels, image), pixels
+
+
+def test_moons_grid_runs_from_the_bottom_row_up():
+    X, meta = moons_grid(3)
+    assert X.shape == (2, 9) and X[1, 0] == meta["y"][0] and X[1, -1] == meta["y"][1], X
+    with pytest.raises(ValueError, match="resolution was 1, must be an int from 2 to 512"):
+        moons_grid(1)
+
+
+def test_chromium_renders_the_page_with_its_table(tmp_path):
+    if CHROMIUM is None:
+        message = "chromium is not installed (.ci/run installs Debian's chromium)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    page = write_html(entries(), tmp_path / "report.html")
+    shot = tmp_path / "report.png"
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                               "--disable-sync", f"--user-data-dir={profile}", "--window-size=1400,1000",
+                               f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert shot.is_file(), f"no screenshot (exit {done.returncode}): {done.stderr[-2000:]}"
+    width, height, pixels = decode_png(shot.read_bytes())
+    colours = pixels.reshape(-1, pixels.shape[-1])[:, :3]
+    green = np.all(colours == GREEN, axis=1).sum()
+    red = np.all(colours == RED, axis=1).sum()
+    assert green > 1000 and red > 1000, f"the matrix's colours are missing: {green} green, {red} red pixels"
+    shutil.copy(shot, Path(tempfile.gettempdir()) / "nnspec-report-screenshot.png")  # to look at by hand
+
+
+def decode_png(data: bytes):
+    """(width, height, pixels (height, width, channels)) of an 8-bit RGB or RGBA PNG (standard library only)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    offset, idat = 8, b""
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        body = data[offset + 8:offset + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6), f"PNG depth {depth}, colour type {colour}"
+        elif kind == b"IDAT":
+            idat += body
+        offset += 12 + length
+    channels = 3 if colour == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
+        rows.append(bytes(line))
+        previous = line
+    return width, height, np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(height, width, channels)
