@@ -1,4 +1,4 @@
-"""`python -m nnspec verify FILE` (one implementation) and `python -m nnspec batch FOLDER` (many, isolated)."""
+"""`python -m nnspec verify FILE` (one implementation), `batch FOLDER` (many, isolated), `sandbox` (what is here)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--impl-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g})")
     verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
+
+    commands.add_parser("sandbox", help="what sandbox this machine gives implementations, and why not")
 
     from nnspec.batch import Limits
 
@@ -56,6 +58,12 @@ def main(argv=None) -> int:
         from nnspec.runner import main_verify
 
         return main_verify(args)
+    if args.command == "sandbox":
+        from nnspec.sandbox import describe, probe
+
+        found = probe()
+        print("\n".join(found.lines() + ["header of a batch: " + describe(availability=found)]))
+        return 0 if found.sandbox else 1
     from nnspec.batch import Limits, run_batch
 
     for name in ("workers", "timeout", "cpu", "memory", "impl_timeout"):

@@ -73,11 +73,11 @@ class Availability:
     def lines(self) -> list[str]:
         """The text of `python -m nnspec sandbox`."""
         if self.sandbox:
-            head = f"sandbox: {self.tool} works here (user, pid, network, ipc and uts namespaces)"
+            head = f"sandbox: {self.tool} ({self.bwrap}) works here: user, pid, network, ipc and uts namespaces"
         else:
             head = f"no sandbox: {self.reason}"
-        tail = f"limits across all of a process's children: {self.limits}"
-        return [head, tail + (f" ({self.limits_reason})" if self.limits_reason else "")]
+        why = f" ({self.limits_reason})" if self.limits_reason else ""
+        return [head, f"limits over all of a submission's processes: {self.limits}{why}"]
 
 
 # ------------------------------------------------------------------------------------------------------------ probe
@@ -415,14 +415,15 @@ class SandboxedProcess:
         self.cleanup()
 
     def members(self) -> list[int]:
-        """The pids of its processes still alive (or zombies), seen from outside."""
+        """The pids of its processes still running, seen from outside (a zombie holds nothing and cannot be killed)."""
         if self.cgroup is not None:
-            return self.cgroup.pids()
-        if self.sandboxed:
+            pids = self.cgroup.pids()
+        elif self.sandboxed:
             namespace = self._find_namespace()
-            return [p for p in _all_pids() if namespace and _pid_namespace(p) == namespace]
-        # No namespace: the session the process was started in (a child calling setsid() leaves it).
-        return [p for p in _all_pids() if (f := _stat(p)) is not None and int(f[3]) == self.popen.pid]
+            pids = [p for p in _all_pids() if namespace and _pid_namespace(p) == namespace]
+        else:  # no namespace: the session it was started in (a child calling setsid() leaves it)
+            pids = [p for p in _all_pids() if (f := _stat(p)) is not None and int(f[3]) == self.popen.pid]
+        return [p for p in pids if (f := _stat(p)) is not None and f[0] not in "ZX"]
 
     def _find_namespace(self):
         if self._namespace is None:
@@ -452,7 +453,8 @@ class SandboxedProcess:
                 self.kill(f"more than {policy.max_processes} processes")
             elif policy.cpu_seconds is not None and cpu > policy.cpu_seconds:
                 self.kill(f"CPU time over {policy.cpu_seconds:g} s across its processes")
-            elif oom or (policy.memory_mb is not None and memory > policy.memory_mb):
+            # A cgroup's usage counts page cache the kernel can reclaim: there only its OOM kill counts.
+            elif oom or (self.cgroup is None and policy.memory_mb is not None and memory > policy.memory_mb):
                 self.kill(f"memory over {policy.memory_mb} MB across its processes")
             if self.popen.poll() is not None and not self.members():
                 return
