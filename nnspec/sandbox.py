@@ -122,8 +122,11 @@ def _probe_cgroup() -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------------------------------------------------ wrap
 
-def _masks(bound: list[str]) -> list[str]:
-    """bwrap arguments hiding nnspec's own files inside the bound folders: its packages, checkout, editable hooks."""
+@functools.lru_cache(maxsize=None)
+def _masks(bound: tuple[str, ...]) -> list[str]:
+    """bwrap arguments hiding nnspec's own files inside the bound folders: its packages, checkout, editable hooks.
+
+    Cached: what is installed does not change during a batch, and listing site-packages costs milliseconds."""
     inside = [Path(b) for b in bound]
 
     def within(path: Path) -> bool:
@@ -201,9 +204,9 @@ def wrap(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), bwr
         if os.path.isdir(path) and not any(path == b or path.startswith(b + "/") for b in bound):
             args += ["--ro-bind", path, path]
             bound.append(path)
-    args += _masks(bound)
+    args += _masks(tuple(bound))
     readable = [os.path.abspath(p) for p in readable]
-    if not any(workdir == r or workdir.startswith(r + "/") for r in readable + ["/tmp"]):
+    if not any(workdir == r or workdir.startswith(r + "/") for r in readable):  # /tmp is its own: bind it
         readable.append(workdir)
     for path in readable:
         args += ["--ro-bind", path, path]
@@ -465,7 +468,8 @@ class SandboxedProcess:
         with self._lock:
             if self.why_killed is None and self.popen.returncode is None:
                 self.why_killed = reason
-        if self.sandboxed and (namespace := self._find_namespace()):
+        # Once bubblewrap has returned, its pid 1 is gone and the kernel is emptying the namespace already.
+        if self.sandboxed and self.popen.poll() is None and (namespace := self._find_namespace()):
             # pid 1 of its namespace: when it dies the kernel kills every process in the namespace.
             for pid in _all_pids():
                 fields = _stat(pid)
