@@ -206,6 +206,9 @@ def wrap(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), bwr
             bound.append(path)
     args += _masks(tuple(bound))
     readable = [os.path.abspath(p) for p in readable]
+    for name, path in [("workdir", workdir)] + [("readable", p) for p in readable]:
+        if not os.path.isdir(path):
+            raise ValueError(f"wrap: {name} was {path!r}, must be an existing folder")
     if not any(workdir == r or workdir.startswith(r + "/") for r in readable):  # /tmp is its own: bind it
         readable.append(workdir)
     for path in readable:
@@ -233,8 +236,10 @@ class Cgroup:
         self.kind, self.dirs = kind, dirs  # controller -> Path
 
     @classmethod
-    def create(cls, policy: Policy, name: str) -> "Cgroup":
-        """A fresh cgroup beside this process's own, with the policy's process and memory caps (OSError if none)."""
+    def create(cls, policy: Policy, name: str, extra: int = 0) -> "Cgroup":
+        """A fresh cgroup beside this process's own, with the policy's caps (OSError if none can be made).
+
+        extra: processes beyond policy.max_processes that are not the implementation's (bubblewrap's two)."""
         own = _own_cgroups()
         unified = CGROUP_ROOT / "cgroup.controllers"
         if unified.exists():  # a pure v2 machine: needs pids, memory and cpu delegated to our subtree
@@ -257,7 +262,7 @@ class Cgroup:
             for path in dict.fromkeys(group.dirs.values()):
                 path.mkdir()
                 made.append(path)
-            group._limit(policy)
+            group._limit(policy, extra)
         except OSError:
             for path in reversed(made):
                 path.rmdir()
@@ -273,9 +278,8 @@ class Cgroup:
         except OSError:
             return ""
 
-    def _limit(self, policy):
-        # Two more than the cap: bubblewrap's own process and its pid 1 are not the implementation's.
-        self._write("pids", "pids.max", policy.max_processes + 2)
+    def _limit(self, policy, extra):
+        self._write("pids", "pids.max", policy.max_processes + extra)
         if policy.memory_mb is not None:
             limit = int(policy.memory_mb * 2 ** 20)
             if self.kind == "cgroup v2":
@@ -450,8 +454,8 @@ class SandboxedProcess:
             for key, value in zip(self.usage, (cpu, count, memory)):
                 self.usage[key] = max(self.usage[key], value)
             forks, oom = self.cgroup.hit() if self.cgroup is not None else (False, False)
-            # The cgroup's count includes bubblewrap's two processes; the monitor's does not see the outer one.
-            extra = 2 if self.cgroup is not None else (1 if self.sandboxed else 0)
+            # A cgroup counts bubblewrap's two processes; the namespace only its pid 1; a session none.
+            extra = 0 if not self.sandboxed else 2 if self.cgroup is not None else 1
             if forks or count - extra > policy.max_processes:
                 self.kill(f"more than {policy.max_processes} processes")
             elif policy.cpu_seconds is not None and cpu > policy.cpu_seconds:
@@ -552,7 +556,8 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     cgroup = None
     if availability.limits != "/proc monitor":
         try:
-            cgroup = Cgroup.create(policy, name=f"nnspec-{os.getpid()}-{next(_counter)}")
+            # In a sandbox bubblewrap's own process and its pid 1 count too: two more than the cap.
+            cgroup = Cgroup.create(policy, name=f"nnspec-{os.getpid()}-{next(_counter)}", extra=2 if sandboxed else 0)
         except OSError:
             cgroup = None  # e.g. a cgroup limit reached since the probe: the /proc monitor takes over
     if sandboxed:
