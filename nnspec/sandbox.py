@@ -526,8 +526,8 @@ def _preexec(policy: Policy, sandboxed: bool, procs_files: list[str], then):
             finally:
                 os.close(fd)
         limit(resource.RLIMIT_CORE, 0)
-        if policy.cpu_seconds is not None:  # a backstop per process; the monitor counts them all
-            limit(resource.RLIMIT_CPU, int(policy.cpu_seconds) + 1)
+        if policy.cpu_seconds is not None:  # a backstop per process, late enough that the total fires first
+            limit(resource.RLIMIT_CPU, int(policy.cpu_seconds) + 5)
         if not sandboxed:
             limit(resource.RLIMIT_FSIZE, policy.tmp_mb * 2 ** 20)
             if policy.memory_mb is not None and not procs_files:

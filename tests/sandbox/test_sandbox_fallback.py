@@ -61,8 +61,8 @@ def test_the_fallback_carries_the_pipe_fds(staging):
 @pytest.mark.parametrize("limits", [None, "/proc monitor"])
 def test_the_fallback_stops_cpu_burnt_in_children_and_leaves_no_process(staging, limits):
     proc, output = run("cpu_children.py", staging=staging, availability=without_bubblewrap(limits),
-                       policy=sandbox.Policy(cpu_seconds=1))
-    assert proc.why_killed == "CPU time over 1 s across its processes", (proc.why_killed, output)
+                       policy=sandbox.Policy(cpu_seconds=0.3))
+    assert proc.why_killed == "CPU time over 0.3 s across its processes", (proc.why_killed, output)
     assert alive(proc) == [], alive(proc)
 
 
