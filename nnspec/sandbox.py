@@ -576,9 +576,13 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     return SandboxedProcess(popen, policy, availability, sandboxed, cgroup)
 
 
-def describe(policy: Policy = Policy(), availability: Availability | None = None) -> str:
-    """The one-line header: which sandbox is in use and what it enforces, or what protection is missing."""
+def describe(policy: Policy = Policy(), availability: Availability | None = None, sandbox: str = "auto") -> str:
+    """The one-line header: which sandbox is in use and what it enforces, or what protection is missing.
+
+    sandbox: as given to start(); "off" describes the unsandboxed run even where a sandbox is available."""
     availability = availability or probe()
+    if sandbox == "off":
+        availability = Availability(False, availability.tool, "turned off", availability.limits)
     limits = f"at most {policy.max_processes} processes"
     if policy.cpu_seconds is not None:
         limits += f", CPU {policy.cpu_seconds:g} s"

@@ -120,3 +120,31 @@ def test_a_program_killing_itself_is_reported_by_its_status_not_as_a_limit(stagi
     proc, _ = run("signal_others.py", staging=staging)
     assert proc.why_killed is None, proc.why_killed
     assert signal.SIGKILL not in (proc.returncode, -proc.returncode) or proc.returncode == 0, proc.returncode
+
+
+BOOT = ("import os, sys\n"
+        "r, w = int(sys.argv[1]), int(sys.argv[2])\n"
+        "code = b''\n"
+        "while chunk := os.read(r, 65536):\n"
+        "    code += chunk\n"
+        "exec(compile(code, '<boot>', 'exec'), {'reply': lambda text: os.write(w, text.encode())})\n")
+
+
+def test_the_checkers_boot_program_loads_a_staged_implementation_beside_its_helpers(staging):
+    own = staging / "student_a"
+    (own / "_helpers.py").write_text("import numpy as np\ndef relu(Z):\n    return np.maximum(Z, 0)\n")
+    (own / "network.py").write_text("from _helpers import relu\n")
+    to_child, from_parent = os.pipe()
+    to_parent, from_child = os.pipe()
+    os.write(from_parent, f"import sys; sys.path.insert(0, {str(own)!r}); import network\n"
+                          "reply(repr(network.relu(__import__('numpy').array([-1.0, 2.0])).tolist()))".encode())
+    os.close(from_parent)
+    proc = sandbox.start([sys.executable, "-I", "-c", BOOT, str(to_child), str(from_child)], workdir=own,
+                         readable=[own], pass_fds=(to_child, from_child), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = proc.popen.communicate(timeout=120)[0]
+    proc.cleanup()
+    os.close(from_child)
+    answer = os.read(to_parent, 1024)
+    os.close(to_child), os.close(to_parent)
+    assert answer == b"[0.0, 2.0]", (answer, output)

@@ -90,3 +90,11 @@ def test_the_sandbox_command_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "nnspec", "sandbox"], capture_output=True, text=True,
                           cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     assert done.returncode == 0 and "limits over all of a submission's processes" in done.stdout, done
+
+
+def test_a_sandbox_turned_off_is_described_as_missing_and_runs_unsandboxed(staging):
+    text = sandbox.describe(sandbox.Policy(), sandbox.probe(), sandbox="off")
+    assert text.startswith("no sandbox: turned off; the implementation runs as this user"), text
+    proc = sandbox.start(["true"], workdir=staging, sandbox="off")
+    proc.cleanup()
+    assert not proc.sandboxed and proc.returncode == 0, (proc.sandboxed, proc.returncode)
