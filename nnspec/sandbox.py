@@ -22,6 +22,7 @@ import signal
 import site
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -96,8 +97,9 @@ def probe(bwrap: str | None = "") -> Availability:
         return Availability(False, "", f"bubblewrap not found ({INSTALL_HINT})", limits, cgroup_reason)
     try:
         version = _run([path, "--version"]).stdout.strip() or "bubblewrap (unknown version)"
-        trial = _run(wrap([sys.executable, "-I", "-S", "-c", "import os; print(os.getpid())"], workdir="/",
-                          policy=Policy(), bwrap=path))
+        with tempfile.TemporaryDirectory(prefix="nnspec-probe-") as empty:
+            trial = _run(wrap([sys.executable, "-I", "-S", "-c", "import os; print(os.getpid())"], workdir=empty,
+                              policy=Policy(), bwrap=path))
     except (OSError, subprocess.SubprocessError) as exc:
         return Availability(False, "", f"bubblewrap ({path}) does not start: {exc}", limits, cgroup_reason, path)
     if trial.returncode != 0 or trial.stdout.strip() != "2":
@@ -209,6 +211,9 @@ def wrap(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), bwr
     for name, path in [("workdir", workdir)] + [("readable", p) for p in readable]:
         if not os.path.isdir(path):
             raise ValueError(f"wrap: {name} was {path!r}, must be an existing folder")
+    for name, path in [("workdir", workdir)] + [("readable", p) for p in readable]:
+        if path == "/" or path in SYSTEM_DIRS:
+            raise ValueError(f"wrap: {name} was {path!r}, must be a folder of the submission's own")
     if not any(workdir == r or workdir.startswith(r + "/") for r in readable):  # /tmp is its own: bind it
         readable.append(workdir)
     for path in readable:
