@@ -547,13 +547,15 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     """Start argv sandboxed (`sandbox` "auto": when this machine can; "required": or SandboxUnavailable; "off").
 
     popen_kwargs go to subprocess.Popen (pass_fds, stdin, stdout, stderr, ...); it always starts a new session.
+    env: the only variables it gets besides PATH, HOME=/tmp, LANG and one BLAS thread (not a whole environment).
     Without a sandbox it is a plain Popen in `workdir` with `env` only, rlimits, and the same monitor and API.
     """
     if sandbox not in ("auto", "required", "off"):
         raise ValueError(f"start: sandbox was {sandbox!r}, must be 'auto', 'required' or 'off'")
-    for name in ("cwd", "env", "start_new_session"):
-        if name in popen_kwargs:
-            raise ValueError(f"start: {name}= is not accepted, the sandbox sets it (use workdir= and env=)")
+    if popen_kwargs.pop("start_new_session", True) is not True:
+        raise ValueError("start: start_new_session was False, must be True (its processes are killed by session)")
+    if "cwd" in popen_kwargs:
+        raise ValueError(f"start: cwd was {popen_kwargs['cwd']!r}, must not be given: workdir= is where it runs")
     availability = availability or probe()
     if sandbox == "required" and not availability.sandbox:
         raise SandboxUnavailable(describe(policy, availability))
