@@ -95,6 +95,6 @@ def test_the_sandbox_command_runs_as_a_module():
 def test_a_sandbox_turned_off_is_described_as_missing_and_runs_unsandboxed(staging):
     text = sandbox.describe(sandbox.Policy(), sandbox.probe(), sandbox="off")
     assert text.startswith("no sandbox: turned off; the implementation runs as this user"), text
-    proc = sandbox.start(["true"], workdir=staging, sandbox="off")
-    proc.cleanup()
+    with sandbox.start(["true"], workdir=staging, sandbox="off") as proc:
+        proc.wait(timeout=120)
     assert not proc.sandboxed and proc.returncode == 0, (proc.sandboxed, proc.returncode)
