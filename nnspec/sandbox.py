@@ -453,6 +453,12 @@ class SandboxedProcess:
         return _proc_usage(self.members())
 
     def _watch(self):
+        try:
+            self._measure_until_done()
+        except (OSError, ValueError) as exc:  # never silently unlimited: a monitor that cannot measure kills
+            self.kill(f"its limits could not be measured: {exc}")
+
+    def _measure_until_done(self):
         policy = self.policy
         while not self._stop.is_set():
             cpu, count, memory = self.measure()
@@ -469,6 +475,8 @@ class SandboxedProcess:
             elif oom or (self.cgroup is None and policy.memory_mb is not None and memory > policy.memory_mb):
                 self.kill(f"memory over {policy.memory_mb} MB across its processes")
             if self.popen.poll() is not None and not self.members():
+                if self.cgroup is not None:  # removed also when the caller forgets cleanup()
+                    self.cgroup.remove()
                 return
             self._stop.wait(INTERVAL)
 
