@@ -234,6 +234,28 @@ def _own_cgroups() -> dict:
     return own
 
 
+V2_CONTROLLERS = ("pids", "memory", "cpu")
+V2_SELF = "nnspec-self"  # the leaf this process moves into, so that its own cgroup may hold the sandboxes'
+
+
+def _delegated_v2(own: Path) -> Path:
+    """The v2 cgroup under which sandboxes' cgroups go, with pids, memory and cpu enabled (OSError if it cannot).
+
+    A v2 cgroup with controllers enabled for its children may hold no process itself: where they are not enabled
+    yet (e.g. `systemd-run --user --scope -p Delegate=yes`), this process first moves into a leaf of its own."""
+    parent = own.parent if own.name == V2_SELF else own
+    if set(V2_CONTROLLERS) <= set((parent / "cgroup.subtree_control").read_text().split()):
+        return parent
+    if not set(V2_CONTROLLERS) <= set((parent / "cgroup.controllers").read_text().split()):
+        raise OSError(0, f"cgroup v2 controllers {list(V2_CONTROLLERS)} not delegated to {parent}")
+    leaf = parent / V2_SELF
+    leaf.mkdir(exist_ok=True)
+    for pid in (parent / "cgroup.procs").read_text().split():
+        (leaf / "cgroup.procs").write_text(pid)
+    (parent / "cgroup.subtree_control").write_text(" ".join("+" + c for c in V2_CONTROLLERS))
+    return parent
+
+
 class Cgroup:
     """One cgroup (v2) or three (v1: pids, cpuacct, memory) holding every process of one sandbox."""
 
@@ -248,11 +270,8 @@ class Cgroup:
         own = _own_cgroups()
         unified = CGROUP_ROOT / "cgroup.controllers"
         if unified.exists():  # a pure v2 machine: needs pids, memory and cpu delegated to our subtree
-            parent = CGROUP_ROOT / own.get("", "/").lstrip("/")
-            wanted = {"pids", "memory", "cpu"}
-            if not wanted <= set((parent / "cgroup.subtree_control").read_text().split()):
-                raise OSError(0, f"cgroup v2 controllers {sorted(wanted)} not delegated to {parent}")
-            group = cls("cgroup v2", {c: parent / name for c in wanted})
+            parent = _delegated_v2(CGROUP_ROOT / own.get("", "/").lstrip("/"))
+            group = cls("cgroup v2", {c: parent / name for c in ("pids", "memory", "cpu")})
         else:
             dirs = {}
             for controller in ("pids", "cpuacct", "memory"):
