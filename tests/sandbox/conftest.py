@@ -1,6 +1,5 @@
 """Running the hostile programs of tests/hostile/sandbox through nnspec.sandbox.start, and what must hold after."""
 
-import os
 import shutil
 import subprocess
 import sys
