@@ -35,6 +35,7 @@ MASKED_PACKAGES = ("nnspec", "spec", "reference")
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "fonts", "mime.types",
              "nsswitch.conf", "hosts", "ssl/certs")
 SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin")
+KILL_WAIT = 30.0  # seconds a killed process may take to be gone (freeing its memory) before we stop waiting
 INTERVAL = 0.1  # seconds between two measurements of the monitor: a runaway gains at most this much CPU per core
 
 
@@ -344,13 +345,7 @@ class Cgroup:
         """SIGKILL every process in it, again until none is left (a fork may race the first pass)."""
         if self.kind == "cgroup v2" and (self.dirs["pids"] / "cgroup.kill").exists():
             self._write("pids", "cgroup.kill", 1)
-        for _ in range(100):
-            pids = self.pids()
-            if not pids:
-                return
-            for pid in pids:
-                _signal(pid)
-            time.sleep(0.01)
+        _kill_until_gone(self.pids)
 
     def remove(self):
         for path in dict.fromkeys(self.dirs.values()):
@@ -371,6 +366,20 @@ def _signal(pid: int, sig=signal.SIGKILL):
         os.kill(pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _running(pids) -> list[int]:
+    """Those of pids not yet exited (a zombie holds nothing and cannot be killed, only reaped)."""
+    return [p for p in pids if (f := _stat(p)) is not None and f[0] not in "ZX"]
+
+
+def _kill_until_gone(members, patience=KILL_WAIT):
+    """SIGKILL members() again and again until none is running: a fork may race a pass, and dying takes a moment."""
+    deadline = time.monotonic() + patience
+    while (pids := _running(members())) and time.monotonic() < deadline:
+        for pid in pids:
+            _signal(pid)
+        time.sleep(0.005)
 
 
 def _stat(pid) -> list[str] | None:
@@ -454,7 +463,7 @@ class SandboxedProcess:
             pids = [p for p in _all_pids() if namespace and _pid_namespace(p) == namespace]
         else:  # no namespace: the session it was started in (a child calling setsid() leaves it)
             pids = [p for p in _all_pids() if (f := _stat(p)) is not None and int(f[3]) == self.popen.pid]
-        return [p for p in pids if (f := _stat(p)) is not None and f[0] not in "ZX"]
+        return _running(pids)
 
     def _find_namespace(self):
         if self._namespace is None:
@@ -517,13 +526,7 @@ class SandboxedProcess:
             pass
         if self.cgroup is not None:
             self.cgroup.kill()
-        for _ in range(100):
-            pids = self.members()
-            if not pids:
-                break
-            for pid in pids:
-                _signal(pid)
-            time.sleep(0.01)
+        _kill_until_gone(self.members)
         try:
             self.popen.kill()
         except ProcessLookupError:

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import CHECKOUT, alive, run, snapshot
+from conftest import CHECKOUT, alive, needs_sandbox, run, snapshot
 
 from nnspec import sandbox
+
+pytestmark = needs_sandbox
 
 
 def test_this_machine_gives_a_sandbox_with_every_namespace():

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import alive, run, without_bubblewrap
+from conftest import alive, needs_sandbox, run, without_bubblewrap
 
 from nnspec import sandbox
 from nnspec.__main__ import main
@@ -17,6 +17,7 @@ def test_without_bubblewrap_the_description_says_what_protection_is_missing():
     assert "runs as this user with access to its files and the network; process limits only" in text, text
 
 
+@needs_sandbox
 def test_with_sandbox_the_description_says_what_it_enforces():
     text = sandbox.describe(sandbox.Policy(cpu_seconds=20, memory_mb=512), sandbox.probe())
     assert text.startswith(f"sandbox: {sandbox.probe().tool}; no network, read-only system, private /tmp (64 MB), "
@@ -83,13 +84,13 @@ def test_the_sandbox_command_says_what_is_here(capsys):
     status = main(["sandbox"])
     out = capsys.readouterr().out
     assert status == (0 if sandbox.probe().sandbox else 1), (status, out)
-    assert out.startswith("sandbox: bubblewrap ") and "header of a batch: sandbox: " in out, out
+    assert out.startswith(("sandbox: bubblewrap ", "no sandbox: ")) and "header of a batch: " in out, out
 
 
 def test_the_sandbox_command_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "nnspec", "sandbox"], capture_output=True, text=True,
                           cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    assert done.returncode == 0 and "limits over all of a submission's processes" in done.stdout, done
+    assert done.returncode in (0, 1) and "limits over all of a submission's processes" in done.stdout, done
 
 
 def test_a_sandbox_turned_off_is_described_as_missing_and_runs_unsandboxed(staging):

@@ -5,9 +5,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import HOSTILE, alive, proc_monitor_only, run
+from conftest import HOSTILE, alive, needs_sandbox, proc_monitor_only, run
 
 from nnspec import sandbox
+
+pytestmark = needs_sandbox
 
 # The cgroup where this machine can make one, and the /proc monitor an unprivileged user gets.
 COUNTING = {"cgroup": None, "monitor": proc_monitor_only()}
