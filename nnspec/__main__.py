@@ -1,4 +1,4 @@
-"""`python -m nnspec verify FILE` (one implementation) and `python -m nnspec batch FOLDER` (many, isolated)."""
+"""`python -m nnspec verify FILE` (one implementation), `batch FOLDER` (many, isolated), `sandbox` (what is here)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "the file provides; 'applicable': the names its declared configuration needs)")
     verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
     grading.add_verify_options(verify)
+
+    commands.add_parser("sandbox", help="what sandbox this machine gives implementations, and why not")
 
     from nnspec.batch import Limits
 
@@ -75,6 +77,12 @@ def main(argv=None) -> int:
         from nnspec.batch import worker_main
 
         return worker_main()
+    if args.command == "sandbox":
+        from nnspec.sandbox import describe, probe
+
+        found = probe()
+        print("\n".join(found.lines() + ["header of a batch: " + describe(availability=found)]))
+        return 0 if found.sandbox else 1
     from nnspec.batch import Limits, run_batch
 
     for name in ("workers", "timeout", "cpu", "memory", "impl_timeout"):

@@ -1,0 +1,101 @@
+"""Without bubblewrap: the same API, process limits only, and a description that says what is missing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import alive, needs_sandbox, run, without_bubblewrap
+
+from nnspec import sandbox
+from nnspec.__main__ import main
+
+
+def test_without_bubblewrap_the_description_says_what_protection_is_missing():
+    text = sandbox.describe(sandbox.Policy(), without_bubblewrap())
+    assert text.startswith("no sandbox: bubblewrap not found (apt-get install bubblewrap); "), text
+    assert "runs as this user with access to its files and the network; process limits only" in text, text
+
+
+@needs_sandbox
+def test_with_sandbox_the_description_says_what_it_enforces():
+    text = sandbox.describe(sandbox.Policy(cpu_seconds=20, memory_mb=512), sandbox.probe())
+    assert text.startswith(f"sandbox: {sandbox.probe().tool}; no network, read-only system, private /tmp (64 MB), "
+                           "own pid namespace, at most 64 processes, CPU 20 s, memory 512 MB across all"), text
+
+
+def test_a_bubblewrap_that_cannot_make_namespaces_is_reported_as_no_sandbox(tmp_path):
+    fake = tmp_path / "bwrap"  # what bwrap says where user namespaces are disabled
+    fake.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'bubblewrap 9.9' && exit 0\n"
+                    "echo 'bwrap: No permissions to creating new namespace' >&2; exit 1\n")
+    fake.chmod(0o755)
+    found = sandbox.probe(str(fake))
+    assert not found.sandbox, found
+    assert found.reason.startswith("bubblewrap 9.9 cannot start a sandbox here: bwrap: No permissions"), found.reason
+
+
+def test_required_sandbox_on_a_machine_without_one_raises_with_the_reason(staging):
+    with pytest.raises(sandbox.SandboxUnavailable, match="no sandbox: bubblewrap not found"):
+        sandbox.start(["true"], workdir=staging, sandbox="required", availability=without_bubblewrap())
+
+
+def test_the_fallback_runs_with_the_same_api_and_only_the_given_environment(staging, monkeypatch):
+    monkeypatch.setenv("TEACHER_TOKEN", "secret")
+    proc, output = run("environment.py", staging=staging, availability=without_bubblewrap())
+    assert not proc.sandboxed and proc.returncode == 0, (proc.returncode, output)
+    assert "TEACHER_TOKEN" not in output and "numpy " in output, output
+
+
+def test_the_fallback_carries_the_pipe_fds(staging):
+    to_child, from_parent = os.pipe()
+    to_parent, from_child = os.pipe()
+    os.write(from_parent, b"plain popen")
+    os.close(from_parent)
+    run("echo_fds.py", to_child, from_child, staging=staging, pass_fds=(to_child, from_child),
+        availability=without_bubblewrap())
+    os.close(from_child)
+    answer = os.read(to_parent, 1024)
+    os.close(to_child), os.close(to_parent)
+    assert answer == b"PLAIN POPEN", answer
+
+
+@pytest.mark.parametrize("limits", [None, "/proc monitor"])
+def test_the_fallback_stops_cpu_burnt_in_children_and_leaves_no_process(staging, limits):
+    proc, output = run("cpu_children.py", staging=staging, availability=without_bubblewrap(limits),
+                       policy=sandbox.Policy(cpu_seconds=0.3))
+    assert proc.why_killed == "CPU time over 0.3 s across its processes", (proc.why_killed, output)
+    assert alive(proc) == [], alive(proc)
+
+
+@pytest.mark.parametrize("limits", [None, "/proc monitor"])
+def test_the_fallback_stops_hundreds_of_forks(staging, limits):
+    proc, output = run("fork_many.py", staging=staging, availability=without_bubblewrap(limits),
+                       policy=sandbox.Policy(max_processes=16))
+    assert proc.why_killed == "more than 16 processes", (proc.why_killed, output)
+    assert alive(proc) == [], alive(proc)
+
+
+def test_a_policy_with_a_bad_value_names_it():
+    with pytest.raises(ValueError, match=r"Policy tmp_mb was -1, must be a number > 0"):
+        sandbox.Policy(tmp_mb=-1)
+
+
+def test_the_sandbox_command_says_what_is_here(capsys):
+    status = main(["sandbox"])
+    out = capsys.readouterr().out
+    assert status == (0 if sandbox.probe().sandbox else 1), (status, out)
+    assert out.startswith(("sandbox: bubblewrap ", "no sandbox: ")) and "header of a batch: " in out, out
+
+
+def test_the_sandbox_command_runs_as_a_module():
+    done = subprocess.run([sys.executable, "-m", "nnspec", "sandbox"], capture_output=True, text=True,
+                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    assert done.returncode in (0, 1) and "limits over all of a submission's processes" in done.stdout, done
+
+
+def test_a_sandbox_turned_off_is_described_as_missing_and_runs_unsandboxed(staging):
+    text = sandbox.describe(sandbox.Policy(), sandbox.probe(), sandbox="off")
+    assert text.startswith("no sandbox: turned off; the implementation runs as this user"), text
+    with sandbox.start(["true"], workdir=staging, sandbox="off") as proc:
+        proc.wait(timeout=120)
+    assert not proc.sandboxed and proc.returncode == 0, (proc.sandboxed, proc.returncode)
