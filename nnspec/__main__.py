@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="contract names that must be provided, else the verdict is incomplete (default: what "
                              "the file provides; 'applicable': the names its declared configuration needs)")
     verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
+    verify.add_argument("--sandbox", choices=("off", "auto", "required"), default="off",
+                        help="run the implementation in a sandbox (bubblewrap): auto where this machine can, "
+                             "required or exit 2 (default off: a process of its own, as this user)")
     grading.add_verify_options(verify)
 
     commands.add_parser("sandbox", help="what sandbox this machine gives implementations, and why not")
@@ -48,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"time limit for one call into an implementation (default {limits.call:g})")
     batch.add_argument("-k", dest="select", action="append", metavar="TEXT",
                        help="only the checks whose names contain TEXT (repeatable)")
+    batch.add_argument("--sandbox", choices=("off", "auto", "required"), default="auto",
+                       help="each implementation in a sandbox (bubblewrap): auto where this machine can (default), "
+                            "required or exit 2, off")
     batch.add_argument("--require", metavar="all|applicable|NAME,...", default=None,
                        help="contract names each implementation must provide, else its verdict is incomplete "
                             "(default: applicable, the names its declared configuration needs)")
@@ -87,7 +93,14 @@ def main(argv=None) -> int:
 
     for name in ("workers", "timeout", "cpu", "memory", "impl_timeout"):
         _positive(parser, "--" + name.replace("_", "-"), getattr(args, name))
-    limits = Limits(wall=args.timeout, cpu=args.cpu, memory_mb=args.memory, call=args.impl_timeout)
+    from nnspec.runner import sandbox_problem
+
+    problem = sandbox_problem(args.sandbox)
+    if problem:
+        print(f"nnspec batch: {problem}", file=sys.stderr)
+        return 2
+    limits = Limits(wall=args.timeout, cpu=args.cpu, memory_mb=args.memory, call=args.impl_timeout,
+                    sandbox=args.sandbox)
     try:
         entries = run_batch(args.paths, args.report, limits, workers=args.workers, select=args.select,
                             require=args.require)

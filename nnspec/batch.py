@@ -27,6 +27,8 @@ from pathlib import Path
 from nnspec import report
 from nnspec.calls import DEFAULT_TIMEOUT
 from nnspec.contract import TRAINING_LOOP
+from nnspec.process import Limits as ProcessLimits
+from nnspec.process import sandbox_line
 
 REPORT_VERSION = 2
 SUFFIXES = (".py",)
@@ -40,6 +42,7 @@ class Limits:
     cpu: int = 300
     memory_mb: int = 2048
     call: float = DEFAULT_TIMEOUT
+    sandbox: str = "auto"  # off | auto (bubblewrap where this machine can) | required
 
 
 @dataclass
@@ -215,7 +218,6 @@ class Worker:
 def worker_main() -> int:
     """`python -m nnspec worker`: read tasks (JSON lines) on stdin, write each result as one JSON line."""
     from nnspec import runner
-    from nnspec.process import Limits as ProcessLimits
 
     _not_dumpable()
     events = os.fdopen(os.dup(1), "w", buffering=1)
@@ -230,7 +232,7 @@ def worker_main() -> int:
             result = runner.verify(task["target"], timeout=limits.call, select=task.get("select"), quiet=True,
                                    require=task.get("require"), default_require="applicable", label=task["label"],
                                    limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu),
-                                   wall=limits.wall)
+                                   wall=limits.wall, sandbox=limits.sandbox)
         except Exception as exc:  # noqa: BLE001 - the batch must get an answer for every task
             result = {"implementation": task["label"], "verdict": "crashed", "failed": True,
                       "load_error": f"nnspec itself failed verifying it: {type(exc).__name__}: {exc}"}
@@ -304,6 +306,8 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
         print(f"nnspec batch: {len(files)} implementations, {skipped} already in {report_path}, {len(todo)} to "
               f"verify with {workers} workers; limits per implementation: {limits.wall:g} s wall, {limits.cpu} s "
               f"CPU, {limits.memory_mb} MB memory, {limits.call:g} s per call", file=out, flush=True)
+        print(sandbox_line(limits.sandbox, ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu)), file=out,
+              flush=True)
         started = time.monotonic()
         pool_workers = [Worker() for _ in range(max(1, min(workers, len(todo) or 1)))]
         free = list(pool_workers)

@@ -20,7 +20,7 @@ import numpy as np
 from nnspec import wire
 from nnspec.calls import DEFAULT_TIMEOUT, CheckFailure, ImplementationError, NotProvided
 from nnspec.contract import CONTRACT, DEFAULT_DEPTHS, HIDDEN_ACTIVATIONS, LAYOUTS, OUTPUT_ACTIVATIONS
-from nnspec.process import BLOCKED, START_TIMEOUT, Child, ChildError, Limits, Workdir, track, untrack
+from nnspec.process import BLOCKED, START_TIMEOUT, Child, ChildError, Limits, Workdir, sandbox_line, track, untrack
 
 DEFAULT_TARGET = "reference"
 MAX_RESTARTS = 50  # deaths of one implementation's process before its remaining calls fail at once
@@ -83,12 +83,14 @@ class Session:
     """One implementation process for one target (and its configurations), replaced whenever it dies."""
 
     def __init__(self, requests: list[dict], shown: str, *, timeout=DEFAULT_TIMEOUT, limits: Limits | None = None,
-                 spawn=None, wall: float | None = None):
+                 spawn=None, wall: float | None = None, sandbox: str = "off"):
         self.requests = []  # load and configure requests, replayed in order by a fresh process
         self.shown = shown
         self.timeout = timeout
         self.limits = limits or Limits()
         self.spawn = spawn
+        self.sandbox = sandbox
+        self.sandbox_line = sandbox_line(sandbox, self.limits)
         self.deadline = time.monotonic() + wall if wall else None
         self.wall = wall
         self.workdir = Workdir()
@@ -116,7 +118,8 @@ class Session:
         if self.cpu_spent >= self.limits.cpu:
             raise ChildError("cpu", f"used up its CPU-time limit of {self.limits.cpu:g} s")
         limits = replace(self.limits, cpu=self.limits.cpu - self.cpu_spent)
-        child = Child(limits, self.workdir.path, spawn=self.spawn)
+        readable = sorted({folder for r in self.requests for folder in r.get("path", ())})
+        child = Child(limits, self.workdir.path, spawn=self.spawn, sandbox=self.sandbox, readable=readable)
         track(child)
         self.child = child
         self.outputs.append(child.output)
@@ -523,12 +526,12 @@ def configurations(session: Session, info: dict, label: str) -> list[Implementat
 
 
 def load(target: str | None = None, timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
-         wall: float | None = None, spawn=None) -> list[Implementation]:
+         wall: float | None = None, spawn=None, sandbox: str = "off") -> list[Implementation]:
     """The implementations to verify, each configuration served by one process of the target's own."""
     target = target or DEFAULT_TARGET
     request = load_request(target)
     label = describe_target(target)[1]
-    session = Session([request], label, timeout=timeout, limits=limits, spawn=spawn, wall=wall)
+    session = Session([request], label, timeout=timeout, limits=limits, spawn=spawn, wall=wall, sandbox=sandbox)
     try:
         return configurations(session, session.infos[0], label)
     except BaseException:

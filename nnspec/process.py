@@ -142,17 +142,22 @@ def describe_death(returncode: int | None) -> tuple[str, str]:
 class Child:
     """One running implementation process and its channel."""
 
-    def __init__(self, limits: Limits, cwd: str, extra_env=None, spawn=None):
+    def __init__(self, limits: Limits, cwd: str, extra_env=None, spawn=None, sandbox: str = "off", readable=()):
         self.limits = limits
         read_child, self.write_fd = os.pipe()
         self.read_fd, write_child = os.pipe()
         out_read, out_write = os.pipe()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd, "LANG": "C.UTF-8",
-               "MPLBACKEND": "Agg", **THREADS, **(extra_env or {})}
         argv = [sys.executable, "-I", "-c", BOOT, str(read_child), str(write_child)]
         try:
-            self.popen = (spawn or _spawn)(argv, pass_fds=(read_child, write_child), stdout=out_write, cwd=cwd,
-                                           env=env, limits=limits)
+            if sandbox != "off":
+                self.popen = _spawn_sandboxed(argv, pass_fds=(read_child, write_child), stdout=out_write, cwd=cwd,
+                                              env={"MPLBACKEND": "Agg", **(extra_env or {})}, limits=limits,
+                                              mode=sandbox, readable=readable)
+            else:
+                env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd, "LANG": "C.UTF-8",
+                       "MPLBACKEND": "Agg", **THREADS, **(extra_env or {})}
+                self.popen = (spawn or _spawn)(argv, pass_fds=(read_child, write_child), stdout=out_write, cwd=cwd,
+                                               env=env, limits=limits)
         finally:
             for fd in (read_child, write_child, out_write):
                 os.close(fd)
@@ -208,7 +213,11 @@ class Child:
         return self.popen.poll() is None
 
     def kill(self):
-        """Kill the process and everything it started in its session."""
+        """Kill the process and everything it started (in its session, or in its sandbox)."""
+        if hasattr(self.popen, "cleanup"):  # a sandboxed process: every process of it, a daemon too
+            self.popen.cleanup()
+            self.close()
+            return
         try:
             os.killpg(self.popen.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -227,6 +236,11 @@ class Child:
         except subprocess.TimeoutExpired:
             code = None
         self.kill()
+        why = getattr(self.popen, "why_killed", None)
+        if why and why != "stopped by the caller":
+            return ("cpu" if "CPU" in why else "crashed"), f"was stopped by its sandbox: {why}"
+        if hasattr(self.popen, "cleanup") and code is not None and code > 128:
+            code = 128 - code  # bubblewrap passes its child's death by signal N on as exit status 128 + N
         return describe_death(code)
 
     def close(self):
@@ -262,6 +276,31 @@ def _spawn(argv, *, pass_fds, stdout, cwd, env, limits: Limits):
     return subprocess.Popen(argv, pass_fds=pass_fds, stdin=subprocess.DEVNULL, stdout=stdout,
                             stderr=subprocess.STDOUT, cwd=cwd, env=env, preexec_fn=apply, start_new_session=True,
                             close_fds=True)
+
+
+def sandbox_policy(limits: Limits):
+    from nnspec import sandbox
+
+    return sandbox.Policy(tmp_mb=64, max_processes=64, cpu_seconds=float(limits.cpu), memory_mb=int(limits.memory_mb))
+
+
+def _spawn_sandboxed(argv, *, pass_fds, stdout, cwd, env, limits: Limits, mode: str, readable):
+    """The implementation's process in nnspec/sandbox.py's sandbox (bubblewrap where it can be had)."""
+    from nnspec import sandbox
+
+    return sandbox.start(argv, workdir=cwd, readable=[r for r in readable if os.path.isdir(r)], env=env,
+                         policy=sandbox_policy(limits), sandbox=mode, pass_fds=pass_fds, stdin=subprocess.DEVNULL,
+                         stdout=stdout, stderr=subprocess.STDOUT, close_fds=True)
+
+
+def sandbox_line(mode: str, limits: Limits) -> str:
+    """What protects the implementation's process: the sandbox's own description, or why there is none."""
+    if mode == "off":
+        return ("no sandbox (--sandbox off): the implementation runs in a process of its own, as this user, with "
+                "access to its files and the network")
+    from nnspec import sandbox
+
+    return sandbox.describe(sandbox_policy(limits))
 
 
 class Workdir:

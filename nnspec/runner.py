@@ -10,7 +10,7 @@ from nnspec import report, settings
 from nnspec.calls import DEFAULT_TIMEOUT, NotProvided
 from nnspec.checks import all_checks
 from nnspec.implementation import LoadError, load
-from nnspec.process import Limits
+from nnspec.process import Limits, sandbox_line
 
 
 def selected(select=None):
@@ -57,7 +57,8 @@ def run_checks(impls, select=None, on_event=None) -> list[report.Outcome]:
 
 
 def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet=False, require=None,
-           default_require="provided", limits: Limits | None = None, wall=None, spawn=None, label=None) -> dict:
+           default_require="provided", limits: Limits | None = None, wall=None, spawn=None, label=None,
+           sandbox: str = "off") -> dict:
     """Load `target` in a process of its own, run the checks, return the result as plain data.
 
     {implementation, configurations, contract, verdict, failed, missing_required, outcomes, seconds, output};
@@ -75,9 +76,10 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
 
     started = time.monotonic()
     try:
-        impls = load(target, timeout=timeout, limits=limits, wall=wall, spawn=spawn)
+        impls = load(target, timeout=timeout, limits=limits, wall=wall, spawn=spawn, sandbox=sandbox)
     except LoadError as exc:
-        result = {"implementation": label, "load_error": str(exc), "verdict": exc.verdict, "failed": True}
+        result = {"implementation": label, "load_error": str(exc), "verdict": exc.verdict, "failed": True,
+                  "sandbox": sandbox_line(sandbox, limits or Limits())}
         emit({"event": "done", **result})
         return result
     session = impls[0].session
@@ -94,7 +96,8 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
         summary = report.summarize(outcomes)
         verdict = report.verdict(outcomes, missing + unprovided)
         failed = verdict not in ("passed", "incomplete") or bool(missing) or not provided
-        result = {"implementation": label, "configurations": [i.name for i in impls], "contract": summary,
+        result = {"implementation": label, "sandbox": session.sandbox_line,
+                  "configurations": [i.name for i in impls], "contract": summary,
                   "verdict": verdict, "failed": failed, "missing_required": missing,
                   "seconds": round(time.monotonic() - started, 2), "output": session.output_text(),
                   "outcomes": report.as_dict(outcomes)}
@@ -102,6 +105,16 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
         return result
     finally:
         session.close()
+
+
+def sandbox_problem(mode: str) -> str:
+    """Why `--sandbox required` cannot be honoured here, or ""."""
+    if mode != "required":
+        return ""
+    from nnspec import sandbox
+
+    found = sandbox.probe()
+    return "" if found.sandbox else f"--sandbox required, but {sandbox.describe(availability=found)}"
 
 
 def main_verify(args) -> int:
@@ -117,9 +130,13 @@ def main_verify(args) -> int:
         if sink:
             sink.write(json.dumps(event) + "\n")
 
+    problem = sandbox_problem(args.sandbox)
+    if problem:
+        print(f"nnspec: {problem}", file=sys.stderr)
+        return 2
     try:
         result = verify(args.target, timeout=args.impl_timeout or None, select=args.select, on_event=on_event,
-                        quiet=args.quiet, require=args.require)
+                        quiet=args.quiet, require=args.require, sandbox=args.sandbox)
     except ValueError as exc:
         print(f"nnspec: {exc}", file=sys.stderr)
         return 2
@@ -131,6 +148,7 @@ def main_verify(args) -> int:
         code = 2 if result["verdict"] == "does not import" else 1
     else:
         if not args.quiet:
+            print(result["sandbox"])
             print(report.table(result["contract"]))
             statuses = [o["status"] for o in result["outcomes"]]
             skipped = len(statuses) - statuses.count("passed") - statuses.count("failed")
