@@ -1,0 +1,87 @@
+"""The whole path from a file to the contract checks, in this process until the child-process loader replaces it.
+
+load_adapted reads the file as the checking process would (a notebook's definitions, or a .py's text), recognises
+the profile from the names it defines, execs the module and then the adapter's text, and wraps adapt(ns)'s result
+as a module-like object for nnspec.implementation.from_module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import types
+from dataclasses import dataclass, field
+
+from nnspec import notebook, profiles
+from nnspec.calls import NotProvided
+from nnspec.checks import all_checks
+from nnspec.implementation import from_module
+from nnspec.report import failure_text
+
+
+@dataclass
+class Loaded:
+    impls: list
+    profile: str | None
+    reason: str
+    names: dict
+    not_applicable: dict
+    header: list = field(default_factory=list)
+
+
+def load_adapted(path: str, profile: str | None = None, definitions_only: bool = False) -> Loaded:
+    """The implementations of `path` through its profile's adapter (`profile`: a name, "none", or None to recognise)."""
+    label = os.path.basename(path)
+    defs = None
+    if path.endswith(".ipynb") or definitions_only:
+        defs = notebook.definitions(path)
+        source, defined = defs.source, defs.defined
+    else:
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+        defined = notebook.defined_names(path)
+    chosen, reason = profiles.choose(defined, profile)
+    ns = {"__name__": "nnspec_impl_" + label.replace(".", "_").replace("-", "_"), "__file__": os.path.abspath(path)}
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, path, "exec"), ns)
+    finally:
+        sys.path.pop(0)
+    header = notebook.header_lines(defs, notebook.missing_modules(ns)) if defs else []
+    header.append(profiles.header_line(chosen, reason))
+    if chosen is None:
+        adapted = {"functions": {}, "declarations": {}, "names": {}, "not_applicable": {}}
+        module = types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
+    else:
+        adapter = {"__name__": f"nnspec_adapter_{chosen}"}
+        exec(compile(profiles.adapter_source(chosen), f"nnspec/adapters/{chosen}.py", "exec"), adapter)
+        adapted = adapter["adapt"](ns)
+        module = types.SimpleNamespace(**adapted["functions"], **adapted["declarations"])
+    impls = from_module(module, label)
+    return Loaded(impls, chosen, reason, adapted["names"], adapted["not_applicable"], header)
+
+
+def outcomes(loaded: Loaded) -> dict:
+    """{check name: "passed" | "not applicable" | "not provided: X" | the failure text in the user's terms}."""
+    results = {}
+    for check in all_checks():
+        for impl in loaded.impls if check.per_configuration else loaded.impls[:1]:
+            key = check.name if len(loaded.impls) == 1 or not check.per_configuration else f"{check.name}[{impl.name}]"
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    check(impl)
+                results.setdefault(check.name, "passed")
+            except NotProvided as exc:
+                applicable = exc.name not in loaded.not_applicable and exc.name != "not applicable"
+                results[check.name] = f"not provided: {exc.name}" if applicable else "not applicable"
+            except AssertionError as exc:
+                results[key] = profiles.user_terms(failure_text(exc), loaded.names)
+    return results
+
+
+def failures(loaded: Loaded) -> dict:
+    """The checks that failed or lacked a name the profile should have provided."""
+    return {k: v for k, v in outcomes(loaded).items() if v not in ("passed", "not applicable")}
