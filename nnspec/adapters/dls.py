@@ -73,6 +73,11 @@ def _supply_helpers(ns, result, week4):
             result["supplied"][name] = f"{name} comes from {where}: nnspec used the course's documented {name}"
 
 
+def _updates(epochs, m, batch_size):
+    # the course trains on the whole batch: as many updates as `epochs` of mini-batches of `batch_size` would make
+    return epochs * -(-m // batch_size)
+
+
 def _first(value):
     return value[0] if isinstance(value, tuple) else value
 
@@ -125,7 +130,8 @@ def _week4(ns, result):
     if model:
         def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
             np.random.seed(seed)
-            result = model(X, Y, list(layer_dims), learning_rate=learning_rate, num_iterations=epochs,
+            result = model(X, Y, list(layer_dims), learning_rate=learning_rate,
+                           num_iterations=_updates(epochs, X.shape[1], batch_size),
                            print_cost=False)
             return result[0] if isinstance(result, tuple) else result  # (parameters, costs) in later versions
         functions["train"] = train
@@ -172,10 +178,17 @@ def _week3(ns, result):
     if model:
         def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
             np.random.seed(seed)
-            return model(X, Y, layer_dims[1], num_iterations=epochs, print_cost=False)
+            return model(X, Y, layer_dims[1], num_iterations=_updates(epochs, X.shape[1], batch_size),
+                         print_cost=False)
         functions["train"] = train
         names["train"] = "nn_model"
-    na["sigmoid"] = na["tanh"] = "week 3 calls np.tanh and planar_utils' sigmoid inline: no function of its own"
+    if "sigmoid" in result["supplied"]:
+        na["sigmoid"] = result["supplied"]["sigmoid"]
+    elif _own(ns, "sigmoid"):
+        functions["sigmoid"], names["sigmoid"] = ns["sigmoid"], "sigmoid"
+    na["tanh"] = "week 3 calls np.tanh inline: no function of its own"
+    for name in ("relu", "relu_derivative", "sigmoid_derivative"):
+        na[name] = "week 3 has no relu, and writes the derivatives inside backward_propagation: checked there"
     na["tanh_derivative"] = "week 3 writes 1 - A1**2 inside backward_propagation: checked there"
     _predict(ns, result, None)
 
@@ -231,6 +244,12 @@ def adapt(ns: dict) -> dict:
                                   "DEPTHS": (2,)}
     _dropout(ns, result)
     if not (week4 or week3):
+        contract = ("relu", "relu_derivative", "sigmoid", "sigmoid_derivative", "binary_cross_entropy",
+                    "initialize_parameters", "forward_propagation", "backward_propagation", "update_parameters",
+                    "train", "predict")
+        for name in contract:
+            result["not_applicable"][name] = ("course 2 week 1's network comes from reg_utils: only the dropout "
+                                              "functions are the student's")
         result["declarations"] = {"LAYOUT": "columns", "HIDDEN_ACTIVATION": "relu", "OUTPUT_ACTIVATION": "sigmoid",
                                   "DEPTHS": (3,)}
     na = result["not_applicable"]

@@ -58,7 +58,9 @@ def adapt(ns: dict) -> dict:
         functions["binary_cross_entropy"] = lambda y_true, y_pred: float(np.mean(
             [CrossEntropy.fn(y_pred[:, [j]], y_true[:, [j]]) for j in range(y_true.shape[1])]))
         names["binary_cross_entropy"] = "CrossEntropyCost.fn(a, y)"
-        functions["cross_entropy_derivative"] = lambda y_true, y_pred: CrossEntropy.delta(None, y_pred, y_true)
+        # delta(z, a, y) with the z that gives a = sigmoid(z), so that a delta that uses z is called as it would be
+        functions["cross_entropy_derivative"] = lambda y_true, y_pred: CrossEntropy.delta(
+            np.log(y_pred) - np.log1p(-y_pred), y_pred, y_true)
         names["cross_entropy_derivative"] = "CrossEntropyCost.delta(z, a, y)"
     if Network:
         def initialize_parameters(layer_dims):
