@@ -105,6 +105,8 @@ def adapt(ns: dict) -> dict:
     elif Network:
         na["backward_propagation"] = ("network.py's backprop is the gradient of the quadratic cost "
                                       "(1/2)||a - y||^2, not of cross-entropy (network2's CrossEntropyCost)")
+    if not CrossEntropy:
+        na["binary_cross_entropy"] = na["cross_entropy_derivative"] = "network.py has only the quadratic cost"
     na["update_parameters"] = "update_mini_batch computes its own gradients: checked through SGD (train)"
     for name in ("relu", "relu_derivative", "tanh", "tanh_derivative", "elu", "elu_derivative"):
         na[name] = "Nielsen's networks use the sigmoid in every layer"

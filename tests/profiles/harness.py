@@ -64,24 +64,21 @@ def load_adapted(path: str, profile: str | None = None, definitions_only: bool =
     return Loaded(impls, chosen, reason, adapted["names"], adapted["not_applicable"], header)
 
 
-def outcomes(loaded: Loaded) -> dict:
-    """{check name: "passed" | "not applicable" | "not provided: X" | the failure text in the user's terms}."""
-    results = {}
-    for check in all_checks():
-        for impl in loaded.impls if check.per_configuration else loaded.impls[:1]:
-            key = check.name if len(loaded.impls) == 1 or not check.per_configuration else f"{check.name}[{impl.name}]"
-            try:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    check(impl)
-                results.setdefault(check.name, "passed")
-            except NotProvided as exc:
-                applicable = exc.name not in loaded.not_applicable and exc.name != "not applicable"
-                results[check.name] = f"not provided: {exc.name}" if applicable else "not applicable"
-            except AssertionError as exc:
-                results[key] = profiles.user_terms(failure_text(exc), loaded.names)
-    return results
+def outcomes(loaded: Loaded, chapters=None) -> dict:
+    """{check name: run_check's verdict} for every check (of `chapters`, if given)."""
+    return {c.name: run_check(loaded, c.name) for c in all_checks() if chapters is None or c.chapter in chapters}
 
 
-def failures(loaded: Loaded) -> dict:
-    """The checks that failed or lacked a name the profile should have provided."""
-    return {k: v for k, v in outcomes(loaded).items() if v not in ("passed", "not applicable")}
+def run_check(loaded: Loaded, name: str) -> str:
+    """One check by name: "passed", "not applicable", "not provided: X", or its failure text in the user's terms."""
+    check = next(c for c in all_checks() if c.name == name)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for impl in loaded.impls if check.per_configuration else loaded.impls[:1]:
+                check(impl)
+        return "passed"
+    except NotProvided as exc:
+        applicable = exc.name not in loaded.not_applicable and exc.name != "not applicable"
+        return f"not provided: {exc.name}" if applicable else "not applicable"
+    except AssertionError as exc:
+        return profiles.user_terms(failure_text(exc), loaded.names)
