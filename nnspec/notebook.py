@@ -305,5 +305,23 @@ def defined_names(path: str) -> set[str]:
     return names
 
 
-IMPORT_FAILURE_HINT = ("it fails in its top-level code (training, plots, data loading?): "
-                       "--definitions-only reads only its definitions, as for a notebook")
+def import_failure_hint(path: str) -> str | None:
+    """For a .py that failed at import: the --definitions-only hint, if it has top-level code that would be skipped."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    skipped = [s for s in tree.body if kept_names(s) is None and not _is_docstring(s) and not _is_main_guard(s)]
+    if not skipped:
+        return None
+    return (f"it runs code at import (line {skipped[0].lineno}: training, plots, data loading?): "
+            f"--definitions-only reads only its definitions (def, class, import, ALL_CAPS constants), as for a notebook")
+
+
+def _is_docstring(stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _is_main_guard(stmt) -> bool:
+    return isinstance(stmt, ast.If) and "__main__" in ast.dump(stmt.test)

@@ -117,3 +117,46 @@ def user_terms(message: str, names: dict) -> str:
     if own == match.group("name"):
         return message
     return own + match.group("sep") + message[match.end():]
+
+
+@dataclass
+class Prepared:
+    """What the checking process sends to the implementation's process for one file: all text, nothing run."""
+
+    path: str
+    source: str  # the module's text to exec (a notebook's or --definitions-only's definitions, or the .py as is)
+    filename: str  # the filename to compile `source` under (tracebacks); a notebook's cells carry their own
+    profile: str | None
+    reason: str
+    adapter: str | None  # the adapter's text, exec'd after the module; its adapt(ns) gives the contract
+    definitions: object = None  # nnspec.notebook.Definitions, for the header; None for a .py read as is
+
+    def header(self, missing=()) -> list[str]:
+        """The header lines; `missing` is what the module recorded in `__nnspec_missing_modules__` when it ran."""
+        from nnspec import notebook
+
+        lines = notebook.header_lines(self.definitions, missing) if self.definitions is not None else []
+        return lines + [header_line(self.profile, self.reason)]
+
+
+def prepare(path: str, profile: str | None = None, definitions_only: bool = False) -> Prepared:
+    """Read `path` (.ipynb, or .py as is or definitions only) and choose its profile (`--profile NAME|none`)."""
+    from nnspec import notebook
+
+    definitions = None
+    if path.endswith(".ipynb") or definitions_only:
+        definitions = notebook.definitions(path)
+        source, defined = definitions.source, definitions.defined
+    else:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                source = handle.read()
+        except OSError as exc:
+            raise notebook.NotebookError(f"{path}: cannot be read ({exc.strerror})") from None
+        try:
+            defined = notebook.defined_names(path)
+        except SyntaxError:
+            defined = set()  # the import reports the syntax error in its own words
+    chosen, reason = choose(defined, profile)
+    adapter = adapter_source(chosen) if chosen else None
+    return Prepared(path, source, os.path.abspath(path), chosen, reason, adapter, definitions)

@@ -33,35 +33,26 @@ class Loaded:
 
 def load_adapted(path: str, profile: str | None = None, definitions_only: bool = False) -> Loaded:
     """The implementations of `path` through its profile's adapter (`profile`: a name, "none", or None to recognise)."""
+    prepared = profiles.prepare(path, profile, definitions_only)
     label = os.path.basename(path)
-    defs = None
-    if path.endswith(".ipynb") or definitions_only:
-        defs = notebook.definitions(path)
-        source, defined = defs.source, defs.defined
-    else:
-        with open(path, encoding="utf-8") as handle:
-            source = handle.read()
-        defined = notebook.defined_names(path)
-    chosen, reason = profiles.choose(defined, profile)
     ns = {"__name__": "nnspec_impl_" + label.replace(".", "_").replace("-", "_"), "__file__": os.path.abspath(path)}
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(source, path, "exec"), ns)
+            exec(compile(prepared.source, prepared.filename, "exec"), ns)
     finally:
         sys.path.pop(0)
-    header = notebook.header_lines(defs, notebook.missing_modules(ns)) if defs else []
-    header.append(profiles.header_line(chosen, reason))
-    if chosen is None:
+    header = prepared.header(notebook.missing_modules(ns))
+    if prepared.adapter is None:
         adapted = {"functions": {}, "declarations": {}, "names": {}, "not_applicable": {}}
         module = types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
     else:
-        adapter = {"__name__": f"nnspec_adapter_{chosen}"}
-        exec(compile(profiles.adapter_source(chosen), f"nnspec/adapters/{chosen}.py", "exec"), adapter)
+        adapter = {"__name__": f"nnspec_adapter_{prepared.profile}"}
+        exec(compile(prepared.adapter, f"nnspec/adapters/{prepared.profile}.py", "exec"), adapter)
         adapted = adapter["adapt"](ns)
         module = types.SimpleNamespace(**adapted["functions"], **adapted["declarations"])
     impls = from_module(module, label)
-    return Loaded(impls, chosen, reason, adapted["names"], adapted["not_applicable"], header)
+    return Loaded(impls, prepared.profile, prepared.reason, adapted["names"], adapted["not_applicable"], header)
 
 
 def outcomes(loaded: Loaded, chapters=None) -> dict:

@@ -113,3 +113,9 @@ def test_the_rename_table_maps_the_users_names_to_the_contract():
     assert loaded.names["relu"] == "rectify" and loaded.profile == "names", loaded.names
     got = verdicts(loaded, ("activations", "losses"))
     assert all(got[c].startswith("passed") for c in got if c.startswith(("relu", "softmax", "cross_entropy_loss"))), got
+
+
+def test_profile_none_checks_the_contracts_own_names_only():
+    loaded = load_adapted(os.path.join(IMPLS, "dls_week4.py"), profile="none")
+    assert loaded.profile is None and "forward_propagation" in loaded.impls[0].missing, loaded.impls[0].missing
+    assert run_check(loaded, "forward_propagation_matches_the_spec") == "not provided: forward_propagation"

@@ -112,3 +112,12 @@ def test_the_names_a_script_defines_are_found_without_running_it(tmp_path):
     path = tmp_path / "script.py"
     path.write_text("import numpy as np\nclass Net:\n    pass\ndef f():\n    pass\nLAYOUT = 'rows'\nx = f()\n")
     assert notebook.defined_names(str(path)) == {"np", "Net", "f", "LAYOUT"}
+
+
+def test_a_script_that_runs_code_at_import_gets_the_definitions_only_hint(tmp_path):
+    trains, plain = tmp_path / "trains.py", tmp_path / "plain.py"
+    trains.write_text('"""doc"""\nimport numpy as np\n\ndef f():\n    pass\n\nparams = f()\n')
+    plain.write_text('"""doc"""\ndef f():\n    pass\n\nif __name__ == "__main__":\n    f()\n')
+    hint = notebook.import_failure_hint(str(trains))
+    assert hint and hint.startswith("it runs code at import (line 7") and "--definitions-only" in hint, hint
+    assert notebook.import_failure_hint(str(plain)) is None, "a file with only definitions needs no such hint"
