@@ -106,7 +106,18 @@ class _NnspecStubs(_nnspec_abc.MetaPathFinder, _nnspec_abc.Loader):
 def __nnspec_cell__(filename, text, lines):
     # the cell's own text for tracebacks; `lines` is what the user wrote, shown beside the line numbers
     _nnspec_linecache.cache[filename] = (len(lines), None, lines.splitlines(True), filename)
-    exec(compile(text, filename, "exec"), globals())
+    try:
+        exec(compile(text, filename, "exec"), globals())
+    except BaseException:
+        _nnspec_cleanup()  # the import has failed: no stub may outlive it
+        raise
+
+
+def _nnspec_cleanup():
+    if _nnspec_finder in _nnspec_sys.meta_path:
+        _nnspec_sys.meta_path.remove(_nnspec_finder)
+    for name in [n for n, m in list(_nnspec_sys.modules.items()) if hasattr(m, "__nnspec_missing_module__")]:
+        del _nnspec_sys.modules[name]  # a later real import must not find the stub
 
 
 _nnspec_finder = _NnspecStubs()
@@ -114,9 +125,7 @@ _nnspec_sys.meta_path.append(_nnspec_finder)
 '''
 
 FOOTER = r'''
-_nnspec_sys.meta_path.remove(_nnspec_finder)
-for _nnspec_stub in [n for n in list(_nnspec_sys.modules) if getattr(_nnspec_sys.modules[n], "__nnspec_missing_module__", None)]:
-    del _nnspec_sys.modules[_nnspec_stub]  # a later real import must not find the stub
+_nnspec_cleanup()
 '''
 
 
@@ -148,6 +157,11 @@ def _assigned_caps(stmt) -> list | None:
 
 def kept_names(stmt) -> list | None:
     """The names a kept top-level statement defines, or None if the statement is skipped."""
+    if isinstance(stmt, ast.Try):
+        # `try: import cupy as np / except ImportError: import numpy as np`: kept when made of definitions only
+        blocks = [stmt.body, stmt.orelse, stmt.finalbody, *(h.body for h in stmt.handlers)]
+        inner = [kept_names(s) if not isinstance(s, ast.Pass) else [] for block in blocks for s in block]
+        return None if any(n is None for n in inner) else [n for names in inner for n in names]
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [stmt.name]
     if isinstance(stmt, ast.Import):
@@ -191,6 +205,7 @@ def _keep(text: str, stmts) -> tuple[str, dict, int, list]:
             keep[line] = True
         for name in defined:
             names[name] = True
+        # imports inside a kept `try` are not stubbed: its `except ImportError` is the user's own fallback
         if isinstance(stmt, ast.Import):
             imports += [a.name for a in stmt.names]
         elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:

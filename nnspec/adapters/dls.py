@@ -32,6 +32,13 @@ def _nargs(function):
 
 
 # The course's helpers as its documentation states them: (A, cache) forward with cache = Z, dZ from (dA, cache).
+def _first_parameter(function):
+    try:
+        return next(iter(inspect.signature(function).parameters), None)
+    except (TypeError, ValueError):
+        return None
+
+
 def _course_sigmoid(Z):
     A = 1 / (1 + np.exp(-Z))
     return A, Z
@@ -148,8 +155,10 @@ def _predict(ns, result, forward):
     if _nargs(predict) == 3:  # predict(X, y, parameters) prints the accuracy on y
         result["functions"]["predict"] = lambda X, parameters: np.asarray(
             predict(X, np.zeros((1, X.shape[1])), parameters)).reshape(-1)
-    else:  # week 3: predict(parameters, X)
+    elif _first_parameter(predict) == "parameters":  # week 3: predict(parameters, X)
         result["functions"]["predict"] = lambda X, parameters: np.asarray(predict(parameters, X)).reshape(-1)
+    else:  # predict(X, parameters), as some versions of week 4 write it
+        result["functions"]["predict"] = lambda X, parameters: np.asarray(predict(X, parameters)).reshape(-1)
     result["names"]["predict"] = "predict"
 
 

@@ -121,3 +121,25 @@ def test_a_script_that_runs_code_at_import_gets_the_definitions_only_hint(tmp_pa
     hint = notebook.import_failure_hint(str(trains))
     assert hint and hint.startswith("it runs code at import (line 7") and "--definitions-only" in hint, hint
     assert notebook.import_failure_hint(str(plain)) is None, "a file with only definitions needs no such hint"
+
+
+def test_a_try_of_imports_keeps_its_own_fallback(tmp_path):
+    path = write_notebook(tmp_path / "nb.ipynb",
+                          "try:\n    import cupy_nnspec_absent as xp\nexcept ImportError:\n    import numpy as xp",
+                          "try:\n    data = load()\nexcept OSError:\n    pass")
+    defs = definitions(path)
+    namespace = run(defs)
+    assert namespace["xp"].__name__ == "numpy", "the except ImportError branch must run, not a stub"
+    assert "data" not in defs.names_by_cell and defs.skipped == 1, "a try that loads data is skipped"
+    assert missing_modules(namespace) == [], "a module the user's own try handles is not missing"
+
+
+def test_an_error_while_the_definitions_run_leaves_no_stub_finder_behind(tmp_path):
+    import sys
+
+    path = write_notebook(tmp_path / "nb.ipynb", "import absent_nnspec_module\nclass A:\n    x = 1 / 0")
+    finders = list(sys.meta_path)
+    with pytest.raises(ZeroDivisionError):
+        run(definitions(path))
+    assert sys.meta_path == finders, "the stub finder must be removed when the definitions fail"
+    assert "absent_nnspec_module" not in sys.modules, "no stub module may outlive a failed import"
