@@ -8,6 +8,7 @@ chapter; NNSPEC_PROFILE=thorough runs every chapter on all of them. Each broken 
 
 import os
 
+import numpy as np
 import pytest
 
 from harness import load_adapted, outcomes, run_check
@@ -119,3 +120,24 @@ def test_profile_none_checks_the_contracts_own_names_only():
     loaded = load_adapted(os.path.join(IMPLS, "dls_week4.py"), profile="none")
     assert loaded.profile is None and "forward_propagation" in loaded.impls[0].missing, loaded.impls[0].missing
     assert run_check(loaded, "forward_propagation_matches_the_spec") == "not provided: forward_propagation"
+
+
+def plain(value) -> bool:
+    """Plain data, as crosses the pipe to the implementation's process: arrays, numbers, str, None, containers."""
+    if isinstance(value, (list, tuple)):
+        return all(plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and plain(v) for k, v in value.items())
+    return value is None or isinstance(value, (np.ndarray, np.generic, int, float, str, bool))
+
+
+@pytest.mark.parametrize("filename", ["dls_week4.py", "dls_week3.py", "cs231n_layers.py", "nnfs_classes.py",
+                                      "nielsen_network2.py"])
+def test_an_adapters_cache_is_plain_data_that_can_cross_a_pipe(filename):
+    (impl, *_) = load_adapted(os.path.join(IMPLS, filename)).impls
+    rng, K = np.random.default_rng(0), 1 if impl.output == "sigmoid" else 3
+    params = impl.parameters({"W1": rng.normal(size=(4, 2)), "b1": np.zeros((4, 1)), "W2": rng.normal(size=(K, 4)),
+                              "b2": np.zeros((K, 1))})
+    X = impl.data(rng.normal(size=(2, 5)))
+    AL, cache = impl.call("forward_propagation", X, params)
+    assert plain(params) and plain(AL) and plain(cache), f"{filename}: forward_propagation's cache is {cache!r:.200}"
