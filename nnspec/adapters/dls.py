@@ -76,8 +76,12 @@ def _supply_helpers(ns, result, week4):
         module = _stub_module(ns, name)
         if module is not None or (name not in ns and week4):
             ns[name] = helper
-            where = f"the module {module}, which is not installed" if module else "no cell of this file"
-            result["supplied"][name] = f"{name} comes from {where}: nnspec used the course's documented {name}"
+            if module:
+                why = f"{name} comes from the module {module}, which is not installed"
+            else:
+                missing = ", ".join(ns.get("__nnspec_missing_modules__", ())) or "none"
+                why = f"{name} is not defined in this file (modules not installed: {missing})"
+            result["supplied"][name] = f"{why}: nnspec used the course's documented {name}"
 
 
 def _updates(epochs, m, batch_size):
