@@ -155,6 +155,9 @@ def adapt(ns: dict) -> dict:
     for name in ("tanh", "tanh_derivative", "elu", "elu_derivative"):
         na[name] = "the nnfs book has no tanh or elu activation class"
     na["train"] = na["predict"] = "the book's layer classes have no train/predict functions: not checked"
+    if not Combined:
+        na["cross_entropy_derivative"] = ("no Activation_Softmax_Loss_CategoricalCrossentropy: dZ goes through the "
+                                          "softmax's Jacobian in backward_propagation, checked there")
     for name in functions:
         na.pop(name, None)
     declarations = {"LAYOUT": "rows", "HIDDEN_ACTIVATION": "relu", "OUTPUT_ACTIVATION": "softmax"}

@@ -23,9 +23,11 @@ CORRECT = [
     ("dls_week4.ipynb", "dls", {}),
     ("dls_week3.py", "dls", {}),
     ("dls_week3.ipynb", "dls", {}),
+    ("dls_week4_old_numbering.py", "dls", {}),
     ("cs231n_layers.py", "cs231n", {}),
     ("nnfs_classes.py", "nnfs", {}),
     ("nnfs_classes.ipynb", "nnfs", {}),
+    ("nnfs_without_combined.py", "nnfs", {}),
     ("nielsen_network2.py", "nielsen", {}),
     # network.py draws randn weights of std 1 whatever the width: the scale check names it (network2 fixed it)
     ("nielsen_network.py", "nielsen", {"initialize_parameters_has_a_sane_scale": "Network(sizes): W1 has std"}),
