@@ -62,7 +62,7 @@ def adapt(ns: dict) -> dict:
                 caches.append((affine_cache, relu_cache))
             return functions["softmax"](A), (A, caches)
         functions["forward_propagation"] = forward_propagation
-        names["forward_propagation"] = "affine_forward, relu_forward"
+        names["forward_propagation"] = "affine_forward, relu_forward, softmax_loss"
     if affine_b and relu_b and loss and affine_f and relu_f:
         def backward_propagation(parameters, cache, X, Y):
             scores, caches = cache

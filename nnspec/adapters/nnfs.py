@@ -5,6 +5,7 @@ biases (1, n_neurons). A forward pass builds the user's objects; they stay in th
 crosses to the checks is a plain number that finds them again.
 """
 
+import inspect
 import itertools
 
 import numpy as np
@@ -19,15 +20,31 @@ def _own(ns, name):
     return value
 
 
+def _forward(obj, inputs):
+    """obj.forward(inputs), with training=True for the book's later chapters, whose layers take `training`."""
+    try:
+        takes = "training" in inspect.signature(obj.forward).parameters
+    except (TypeError, ValueError):
+        takes = False
+    return obj.forward(inputs, training=True) if takes else obj.forward(inputs)
+
+
+def _loss(cls):
+    loss = cls()
+    if hasattr(loss, "new_pass"):  # later chapters accumulate over a pass: start one
+        loss.new_pass()
+    return loss
+
+
 def _activation(cls):
     def forward(Z):
         a = cls()
-        a.forward(Z)
+        _forward(a, Z)
         return a.output
 
     def derivative(Z):
         a = cls()
-        a.forward(Z)
+        _forward(a, Z)
         a.backward(np.ones_like(Z))
         return a.dinputs
 
@@ -57,10 +74,10 @@ def adapt(ns: dict) -> dict:
         names["softmax"] = "Activation_Softmax.forward"
     if CCE:
         # nnfs's Loss.calculate(output, y) takes the prediction first
-        functions["cross_entropy_loss"] = lambda y_true, y_pred: CCE().calculate(y_pred, y_true)
+        functions["cross_entropy_loss"] = lambda y_true, y_pred: _loss(CCE).calculate(y_pred, y_true)
         names["cross_entropy_loss"] = "Loss_CategoricalCrossentropy.calculate"
     if BCE:
-        functions["binary_cross_entropy"] = lambda y_true, y_pred: BCE().calculate(y_pred, y_true)
+        functions["binary_cross_entropy"] = lambda y_true, y_pred: _loss(BCE).calculate(y_pred, y_true)
         names["binary_cross_entropy"] = "Loss_BinaryCrossentropy.calculate"
     if Combined:
         def cross_entropy_derivative(y_true, y_pred):
@@ -85,9 +102,9 @@ def adapt(ns: dict) -> dict:
             objects, A = [], X
             for layer in range(1, L + 1):
                 dense = _dense(Dense, parameters[f"W{layer}"], parameters[f"b{layer}"])
-                dense.forward(A)
+                _forward(dense, A)
                 act = ReLU() if layer < L else Softmax()
-                act.forward(dense.output)
+                _forward(act, dense.output)
                 objects.append((dense, act))
                 A = act.output
             key = next(counter)
@@ -142,7 +159,7 @@ def adapt(ns: dict) -> dict:
             if rng is not None:
                 np.random.seed(int(rng.integers(2**31)))
             layer = Dropout(1 - keep_prob)  # nnfs's rate is the fraction dropped
-            layer.forward(A)
+            _forward(layer, A)
             return layer.output, layer.binary_mask
 
         def dropout_backward(dA, mask, keep_prob):

@@ -28,6 +28,7 @@ CORRECT = [
     ("nnfs_classes.py", "nnfs", {}),
     ("nnfs_classes.ipynb", "nnfs", {}),
     ("nnfs_without_combined.py", "nnfs", {}),
+    ("nnfs_later_chapters.py", "nnfs", {}),
     ("nielsen_network2.py", "nielsen", {}),
     # network.py draws randn weights of std 1 whatever the width: the scale check names it (network2 fixed it)
     ("nielsen_network.py", "nielsen", {"initialize_parameters_has_a_sane_scale": "Network(sizes): W1 has std"}),
