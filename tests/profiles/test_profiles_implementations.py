@@ -35,6 +35,9 @@ CORRECT = [
     (os.path.join(os.pardir, os.pardir, os.pardir, "examples", "dls_week4.ipynb"), "dls", {}),
 ]
 
+# Variants of a file above: by default, only the chapters where they differ from it.
+VARIANT_CHAPTERS = {"dls_week4_old_numbering.py": ("propagation",), "nnfs_without_combined.py": ("losses", "propagation")}
+
 BROKEN = [
     ("dls_week4_dW_not_averaged.py", "backward_propagation_matches_finite_differences",
      "L_model_backward: dW1 max |error|", "did you forget to divide by m?"),
@@ -76,7 +79,7 @@ def test_a_faithful_implementation_of_a_profile_passes_every_applicable_check(fi
     if THOROUGH or filename == "dls_week4.ipynb":
         chapters = None
     else:
-        chapters = ("propagation",) if filename.endswith(".ipynb") else FAST_CHAPTERS
+        chapters = VARIANT_CHAPTERS.get(filename, ("propagation",) if filename.endswith(".ipynb") else FAST_CHAPTERS)
     wrong = {}
     for name, verdict in verdicts(loaded, chapters).items():
         due = expected.get(name, "passed")
