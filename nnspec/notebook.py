@@ -130,6 +130,7 @@ _nnspec_cleanup()
 
 
 def _is_constant_value(node) -> bool:
+    """No call but to CONSTANT_BUILDERS, no lambda: evaluating it cannot run the user's code."""
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
             if not (isinstance(sub.func, ast.Name) and sub.func.id in CONSTANT_BUILDERS):
@@ -172,6 +173,7 @@ def kept_names(stmt) -> list | None:
 
 
 def _first_line(stmt) -> int:
+    """The statement's first line, its decorators included."""
     decorators = getattr(stmt, "decorator_list", ())
     return min([stmt.lineno, *(d.lineno for d in decorators)])
 
