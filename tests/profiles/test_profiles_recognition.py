@@ -78,3 +78,14 @@ def test_a_bad_rename_table_says_which_entry_and_why():
 def test_a_message_speaks_the_users_own_names(message, expected):
     names = {"backward_propagation": "L_model_backward", "relu_derivative": "relu_backward(dA, cache)"}
     assert user_terms(message, names) == expected
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_an_adapter_given_an_empty_module_provides_nothing_and_says_what_is_not_applicable(profile):
+    namespace = {}
+    exec(profiles.adapter_source(profile), namespace)
+    adapted = namespace["adapt"]({})
+    assert {"functions", "declarations", "names", "not_applicable"} <= set(adapted), sorted(adapted)
+    assert adapted["functions"] == {}, f"{profile} provided {sorted(adapted['functions'])} from an empty module"
+    assert set(adapted["not_applicable"]) <= set(CONTRACT), f"{profile}: {sorted(adapted['not_applicable'])}"
+    assert all(isinstance(r, str) and r for r in adapted["not_applicable"].values()), "every reason is a sentence"
