@@ -89,3 +89,19 @@ def test_an_adapter_given_an_empty_module_provides_nothing_and_says_what_is_not_
     assert adapted["functions"] == {}, f"{profile} provided {sorted(adapted['functions'])} from an empty module"
     assert set(adapted["not_applicable"]) <= set(CONTRACT), f"{profile}: {sorted(adapted['not_applicable'])}"
     assert all(isinstance(r, str) and r for r in adapted["not_applicable"].values()), "every reason is a sentence"
+
+
+def test_prepare_reads_a_notebook_as_text_and_picks_its_adapter():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "impls", "dls_week4.ipynb")
+    prepared = profiles.prepare(path)
+    assert prepared.profile == "dls" and "def adapt(ns" in prepared.adapter, prepared.reason
+    assert "__nnspec_cell__('dls_week4.ipynb[cell 25]'" in prepared.source, "cells compile under their own names"
+    header = prepared.header(["dnn_utils"])
+    assert header[0].endswith("missing modules: dnn_utils") and header[-1].startswith("profile dls"), header
+
+
+def test_prepare_leaves_a_syntax_error_in_a_script_to_the_import(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("def f(:\n")
+    prepared = profiles.prepare(str(path))
+    assert prepared.profile is None and prepared.source == "def f(:\n", "the import reports the syntax error"
