@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nnspec import strategies as nst
+from nnspec.calls import CheckFailure
 from nnspec.checks import check
 from nnspec.compare import as_array, as_scalar, assert_close, fail
 from spec import oracles
@@ -41,7 +42,26 @@ def sigmoid_batches(draw, max_m=6):
 def _loss(impl, name, Y, P):
     where = f"[y_true.shape={impl.data(Y).shape}, layout={impl.layout}]"
     value = impl.call(name, impl.data(Y), impl.data(P))
-    return as_scalar(value, name, f"{name}(y_true, y_pred)", where), where
+    try:
+        return as_scalar(value, name, f"{name}(y_true, y_pred)", where), where
+    except CheckFailure as exc:
+        hint = _swapped_hint(impl, name, Y, P)
+        raise CheckFailure(f"{exc}\n  hint: {hint}" if hint else str(exc)) from None
+
+
+def _swapped_hint(impl, name, Y, P):
+    """The hint when the loss called as loss(y_pred, y_true) gives the right value: its arguments are swapped."""
+    per_sample = (oracles.categorical_cross_entropy(Y, P) if name == "cross_entropy_loss"
+                  else oracles.binary_cross_entropy(Y, P).sum(axis=0))
+    right = float(np.mean(per_sample))
+    try:
+        swapped = float(np.asarray(impl.call(name, impl.data(P), impl.data(Y)), dtype=np.float64).reshape(()))
+    except Exception:  # noqa: BLE001 - the hint is a guess; the failure stands either way
+        return None
+    if abs(swapped - right) <= LOSS_ATOL + 1e-6 * abs(right):
+        return (f"the arguments look swapped: {name}(y_pred, y_true) gave the right value; the contract is "
+                f"{name}(y_true, y_pred)")
+    return None
 
 
 def _known_loss_mistakes(name, Y, P):
@@ -80,7 +100,7 @@ def _loss_checks(name, batches, per_sample):
             got, where = _loss(impl, name, Y, P)
             want = float(np.mean(per_sample(Y, P)))
             assert_close(got, want, call=name, what=f"{name}(y_true, y_pred)", atol=LOSS_ATOL, where=where,
-                         hints=_known_loss_mistakes(name, Y, P))
+                         hints=[*_known_loss_mistakes(name, Y, P), lambda g, w: _swapped_hint(impl, name, Y, P)])
 
         run()
 
