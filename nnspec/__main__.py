@@ -9,6 +9,14 @@ from nnspec.calls import DEFAULT_TIMEOUT
 from nnspec.grading import cli as grading
 
 
+def add_reading_options(parser):
+    parser.add_argument("--profile", metavar="NAME", default=None,
+                        help="the API the file is written in: dls, cs231n, nnfs, nielsen, names; none to turn "
+                             "recognition off (default: recognised from the names the file defines)")
+    parser.add_argument("--definitions-only", action="store_true",
+                        help="read a .py like a notebook: only its def, class, import and ALL_CAPS constants run")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m nnspec", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -25,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="contract names that must be provided, else the verdict is incomplete (default: what "
                              "the file provides; 'applicable': the names its declared configuration needs)")
     verify.add_argument("--quiet", action="store_true", help="print nothing; use with --json or --events")
+    add_reading_options(verify)
     verify.add_argument("--sandbox", choices=("off", "auto", "required"), default="off",
                         help="run the implementation in a sandbox (bubblewrap): auto where this machine can, "
                              "required or exit 2 (default off: a process of its own, as this user)")
@@ -51,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"time limit for one call into an implementation (default {limits.call:g})")
     batch.add_argument("-k", dest="select", action="append", metavar="TEXT",
                        help="only the checks whose names contain TEXT (repeatable)")
+    add_reading_options(batch)
     batch.add_argument("--sandbox", choices=("off", "auto", "required"), default="auto",
                        help="each implementation in a sandbox (bubblewrap): auto where this machine can (default), "
                             "required or exit 2, off")
@@ -100,7 +110,7 @@ def main(argv=None) -> int:
         print(f"nnspec batch: {problem}", file=sys.stderr)
         return 2
     limits = Limits(wall=args.timeout, cpu=args.cpu, memory_mb=args.memory, call=args.impl_timeout,
-                    sandbox=args.sandbox)
+                    sandbox=args.sandbox, profile=args.profile, definitions_only=args.definitions_only)
     try:
         entries = run_batch(args.paths, args.report, limits, workers=args.workers, select=args.select,
                             require=args.require)

@@ -31,7 +31,7 @@ from nnspec.process import Limits as ProcessLimits
 from nnspec.process import sandbox_line
 
 REPORT_VERSION = 2
-SUFFIXES = (".py",)
+SUFFIXES = (".py", ".ipynb")
 
 
 @dataclass
@@ -43,6 +43,8 @@ class Limits:
     memory_mb: int = 2048
     call: float = DEFAULT_TIMEOUT
     sandbox: str = "auto"  # off | auto (bubblewrap where this machine can) | required
+    profile: str | None = None  # --profile: None recognises it from the names each file defines
+    definitions_only: bool = False
 
 
 @dataclass
@@ -232,7 +234,8 @@ def worker_main() -> int:
             result = runner.verify(task["target"], timeout=limits.call, select=task.get("select"), quiet=True,
                                    require=task.get("require"), default_require="applicable", label=task["label"],
                                    limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu),
-                                   wall=limits.wall, sandbox=limits.sandbox)
+                                   wall=limits.wall, sandbox=limits.sandbox, profile=limits.profile,
+                                   definitions_only=limits.definitions_only)
         except Exception as exc:  # noqa: BLE001 - the batch must get an answer for every task
             result = {"implementation": task["label"], "verdict": "crashed", "failed": True,
                       "load_error": f"nnspec itself failed verifying it: {type(exc).__name__}: {exc}"}

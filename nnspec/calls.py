@@ -18,6 +18,15 @@ class NotProvided(Exception):
         self.where = where
 
 
+class NotApplicable(NotProvided):
+    """The check does not apply to this implementation (its configuration, or its profile); the reason says why."""
+
+    def __init__(self, reason: str):
+        Exception.__init__(self, f"not applicable: {reason}")
+        self.name = "not applicable"
+        self.where = ""
+
+
 class ImplementationError(CheckFailure):
     """The implementation raised, timed out, crashed or exited while one of its functions ran.
 

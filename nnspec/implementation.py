@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from nnspec import wire
-from nnspec.calls import DEFAULT_TIMEOUT, CheckFailure, ImplementationError, NotProvided
+from nnspec.calls import DEFAULT_TIMEOUT, CheckFailure, ImplementationError, NotApplicable, NotProvided
 from nnspec.contract import CONTRACT, DEFAULT_DEPTHS, HIDDEN_ACTIVATIONS, LAYOUTS, OUTPUT_ACTIVATIONS
 from nnspec.process import BLOCKED, START_TIMEOUT, Child, ChildError, Limits, Workdir, sandbox_line, track, untrack
 
@@ -56,16 +56,31 @@ def describe_target(target: str) -> tuple[bool, str]:
     return is_file, (os.path.basename(target) if is_file else target)
 
 
-def load_request(target: str) -> dict:
-    """What the implementation's process is asked to import, found without executing anything of it."""
+def load_request(target: str, profile: str | None = None, definitions_only: bool = False) -> tuple[dict, object]:
+    """What the implementation's process is asked to import, found without executing anything of it.
+
+    (request, prepared): `prepared` (nnspec.profiles.Prepared, or None for a module name) says which profile
+    adapts the file and, for a notebook or --definitions-only, what was read of it.
+    """
+    from nnspec import notebook, profiles
+
     is_file, shown = describe_target(target)
     request = {"op": "load", "label": shown, "contract": list(CONTRACT), "blocked": list(BLOCKED), "allowed": []}
     if is_file:
         if not os.path.isfile(target):
             raise LoadError(f"{target}: no such file")
         path = os.path.abspath(target)
-        request.update(file=path, path=[os.path.dirname(path)])
-        return request
+        try:
+            prepared = profiles.prepare(path, profile, definitions_only)
+        except (notebook.NotebookError, profiles.ProfileError) as exc:
+            raise LoadError(f"{shown}: {exc}") from None
+        request.update(path=[os.path.dirname(path)])
+        if prepared.definitions is None and prepared.adapter is None:
+            request.update(file=path)
+        else:
+            request.update(source=prepared.source, file=prepared.filename, adapter=prepared.adapter,
+                           module_name="nnspec_impl_" + os.path.splitext(shown)[0].replace("-", "_").replace(".", "_"))
+        return request, prepared
     top = target.split(".")[0]
     try:
         spec = importlib.util.find_spec(top)  # a top-level name: found, not imported
@@ -76,7 +91,7 @@ def load_request(target: str) -> dict:
     locations = list(spec.submodule_search_locations or [])
     folder = os.path.dirname(locations[0] if locations else spec.origin)
     request.update(module=target, path=[folder], allowed=[top])
-    return request
+    return request, None
 
 
 class Session:
@@ -102,6 +117,8 @@ class Session:
         self.forbidden: list[str] = []
         self.outputs = []
         self.to_free: list[int] = []
+        self.header: list[str] = []  # what was read of a notebook, and which profile adapts it
+        self.prepared = None  # nnspec.profiles.Prepared of a file target
         self.infos = [self._add(r) for r in requests]
 
     # -- starting and replacing the process --------------------------------------------------------------------------
@@ -305,10 +322,23 @@ class Implementation:
         return tuple(n for n in CONTRACT if n not in self.provided)
 
     def require(self, *names):
-        """Raise NotProvided for the first of `names` the implementation lacks."""
+        """Raise NotProvided (or NotApplicable, with the profile's reason) for the first of `names` it lacks."""
         for name in names:
+            if name in self.info.get("not_applicable", {}):
+                raise NotApplicable(f"{self.user_name(name)}: {self.info['not_applicable'][name]}")
             if name not in self.info["callables"]:
                 raise NotProvided(name, self.name)
+
+    def user_name(self, name: str) -> str:
+        """The implementation's own name for a contract name (a profile's, e.g. L_model_backward), else the name."""
+        return self.info.get("names", {}).get(name, name)
+
+    def in_user_terms(self, message: str) -> str:
+        """A failure message that names the implementation's own functions."""
+        from nnspec import profiles
+
+        names = self.info.get("names") or {}
+        return profiles.user_terms(message, names) if names else message
 
     def accepts(self, name: str, parameter: str) -> bool:
         """Whether `name` takes an argument called `parameter` (or **kwargs)."""
@@ -526,17 +556,35 @@ def configurations(session: Session, info: dict, label: str) -> list[Implementat
 
 
 def load(target: str | None = None, timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
-         wall: float | None = None, spawn=None, sandbox: str = "off") -> list[Implementation]:
+         wall: float | None = None, spawn=None, sandbox: str = "off", profile: str | None = None,
+         definitions_only: bool = False) -> list[Implementation]:
     """The implementations to verify, each configuration served by one process of the target's own."""
     target = target or DEFAULT_TARGET
-    request = load_request(target)
+    request, prepared = load_request(target, profile, definitions_only)
     label = describe_target(target)[1]
-    session = Session([request], label, timeout=timeout, limits=limits, spawn=spawn, wall=wall, sandbox=sandbox)
     try:
-        return configurations(session, session.infos[0], label)
+        session = Session([request], label, timeout=timeout, limits=limits, spawn=spawn, wall=wall, sandbox=sandbox)
+    except LoadError as exc:
+        hint = _definitions_hint(target, request, exc)
+        raise type(exc)(str(exc) + hint) from None
+    info = session.infos[0]
+    session.prepared = prepared
+    session.header = prepared.header(info.get("missing_modules", ())) if prepared is not None else []
+    try:
+        return configurations(session, info, label)
     except BaseException:
         session.close()
         raise
+
+
+def _definitions_hint(target, request, exc) -> str:
+    """For a .py that fails at import in top-level code: the --definitions-only suggestion."""
+    if type(exc) is not LoadError or request.get("source") is not None or not target.endswith(".py"):
+        return ""
+    from nnspec import notebook
+
+    hint = notebook.import_failure_hint(target)
+    return f"\n  hint: {hint}" if hint else ""
 
 
 def load_source(source: str, label: str, session: Session | None = None, timeout=DEFAULT_TIMEOUT,

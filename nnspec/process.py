@@ -8,6 +8,7 @@ request starts a fresh one, which imports the implementation again.
 
 from __future__ import annotations
 
+import atexit
 import os
 import resource
 import select
@@ -315,6 +316,7 @@ class Workdir:
 
 _LIVE: set = set()
 _LIVE_LOCK = threading.Lock()
+atexit.register(lambda: kill_all())
 
 
 def track(child: Child):

@@ -56,6 +56,14 @@ def pytest_addoption(parser):
     group.addoption("--require", default=None, metavar="all|applicable|NAME,...",
                     help="contract names that must be provided: a missing one fails (default: what the file "
                          "provides; 'applicable': what its declared configuration needs; 'all': every name)")
+    group.addoption("--profile", default=None, metavar="NAME",
+                    help="the API the file is written in: dls, cs231n, nnfs, nielsen, names; none to turn "
+                         "recognition off (default: recognised from the names it defines)")
+    group.addoption("--definitions-only", action="store_true", default=False,
+                    help="read a .py like a notebook: only its def, class, import and ALL_CAPS constants run")
+    group.addoption("--sandbox", default="off", choices=("off", "auto", "required"),
+                    help="run the implementation in a sandbox (bubblewrap): auto where this machine can, required "
+                         "or exit 2 (default off: a process of its own, as this user)")
 
 
 def target(config):
@@ -88,7 +96,14 @@ def pytest_configure(config):
     try:
         if not config.getoption("hypothesis_profile", None):
             settings.load()
-        config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None)
+        from nnspec.runner import sandbox_problem
+
+        problem = sandbox_problem(config.getoption("sandbox"))
+        if problem:
+            raise ValueError(problem)
+        config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None,
+                                    sandbox=config.getoption("sandbox"), profile=config.getoption("profile"),
+                                    definitions_only=config.getoption("definitions_only"))
         config._nnspec_required = report.parse_require(config.getoption("require"), config._nnspec_impls,
                                                        "provided")
     except NotIndependent as exc:
@@ -110,14 +125,18 @@ def pytest_report_header(config):
     first = impls[0]
     lines = [f"nnspec: implementation {target(config) or 'reference (default)'}"
              + (f" -> {first.filename}" if first.filename else "")]
+    lines += [f"  {line}" for line in first.session.header]
     for impl in impls:
         lines.append(f"  {impl.name}: {impl.describe()}")
+    lines.append(f"  {first.session.sandbox_line}")
     current = hypothesis.settings.default
     lines.append(f"  hypothesis profile {hypothesis.settings.get_current_profile_name()!r}: {current.max_examples} "
                  f"examples per check, {'derandomized' if current.derandomize else 'random'}")
-    missing = first.missing
-    lines.append(f"  provides {len(first.provided)} of {len(first.provided) + len(missing)} contract names"
-                 + (f"; not provided: {', '.join(missing)}" if missing else ""))
+    not_applicable = [n for n in first.missing if n in first.info.get("not_applicable", {})]
+    missing = [n for n in first.missing if n not in not_applicable]
+    lines.append(f"  provides {len(first.provided)} of {len(first.provided) + len(first.missing)} contract names"
+                 + (f"; not provided: {', '.join(missing)}" if missing else "")
+                 + (f"; not applicable: {', '.join(not_applicable)}" if not_applicable else ""))
     return lines
 
 
@@ -176,6 +195,8 @@ def pytest_runtest_makereport(item, call):
         cause = ""
         if rep.failed and call.excinfo is not None:
             text = report.failure_text(call.excinfo.value)
+            if impl is not None:
+                text = impl.in_user_terms(text)
             cause = report.cause_of(call.excinfo.value)
             rep.longrepr = text  # the message explains itself; the suite's own traceback would only hide it
             status = "failed"
@@ -197,8 +218,7 @@ def result_of(config) -> dict | None:
     if not outcomes or not impls:
         return None
     provided = impls[0].provided
-    missing = [n for n in config._nnspec_required if n not in provided]
-    unprovided = [n for n in report.applicable_names(impls) if n not in provided and n not in missing]
+    missing, unprovided = report.missing_names(impls, config._nnspec_required)
     verdict = report.verdict(outcomes, missing + unprovided)
     summary = report.summarize(outcomes)
     return {"implementation": target(config) or "reference", "configurations": [i.name for i in impls],

@@ -72,8 +72,6 @@ def verdict(outcomes: list, missing_required=()) -> str:
 
 def applicable_names(impls) -> tuple:
     """The contract names a network of these configurations needs (extra activations are optional)."""
-    from nnspec.contract import CONTRACT
-
     needed = {"cross_entropy_derivative", "initialize_parameters", "forward_propagation", "backward_propagation",
               "update_parameters", "dropout_forward", "dropout_backward", "train", "predict"}
     for impl in impls:
@@ -82,10 +80,17 @@ def applicable_names(impls) -> tuple:
     return tuple(n for n in CONTRACT if n in needed)
 
 
+def missing_names(impls, required) -> tuple[list, list]:
+    """(required names not provided, names its configuration needs that are not provided), leaving out what a
+    profile says does not apply to this implementation."""
+    info = impls[0].info
+    absent = [n for n in CONTRACT if n not in info["callables"] and n not in info.get("not_applicable", {})]
+    missing = [n for n in required if n in absent]
+    return missing, [n for n in applicable_names(impls) if n in absent and n not in missing]
+
+
 def parse_require(value: str | None, impls, default: str) -> tuple:
     """--require: "all", "applicable", "provided" or NAME,NAME,...; ValueError naming what is wrong."""
-    from nnspec.contract import CONTRACT
-
     value = value or default
     if value == "all":
         return tuple(CONTRACT)
@@ -148,7 +153,8 @@ def table(summary: dict) -> str:
         if status == "passed":
             detail = f"passed ({entry['passed']}/{entry['checks']} checks)"
         elif status in ("not provided", "not applicable", "not reached"):
-            detail = status + (f": {first_line(entry['message'])}" if status == "not applicable" else "")
+            reason = first_line(entry["message"]).removeprefix("not applicable: ")
+            detail = status + (f": {reason}" if status == "not applicable" else "")
         else:
             detail = f"FAILED {entry['check']} [{entry['implementation']}]: {first_line(entry['message'])}"
         lines.append(f"{name:<{name_width}}  {detail}")

@@ -29,7 +29,7 @@ def run_check(check, impl) -> report.Outcome:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - a check that cannot finish is a failed check, and the run goes on
-        status, message, cause = "failed", report.failure_text(exc), report.cause_of(exc)
+        status, message, cause = "failed", impl.in_user_terms(report.failure_text(exc)), report.cause_of(exc)
     return report.Outcome(check.name, check.contract, impl.name, status, message, cause)
 
 
@@ -58,7 +58,7 @@ def run_checks(impls, select=None, on_event=None) -> list[report.Outcome]:
 
 def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet=False, require=None,
            default_require="provided", limits: Limits | None = None, wall=None, spawn=None, label=None,
-           sandbox: str = "off") -> dict:
+           sandbox: str = "off", profile: str | None = None, definitions_only: bool = False) -> dict:
     """Load `target` in a process of its own, run the checks, return the result as plain data.
 
     {implementation, configurations, contract, verdict, failed, missing_required, outcomes, seconds, output};
@@ -76,7 +76,8 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
 
     started = time.monotonic()
     try:
-        impls = load(target, timeout=timeout, limits=limits, wall=wall, spawn=spawn, sandbox=sandbox)
+        impls = load(target, timeout=timeout, limits=limits, wall=wall, spawn=spawn, sandbox=sandbox, profile=profile,
+                     definitions_only=definitions_only)
     except LoadError as exc:
         result = {"implementation": label, "load_error": str(exc), "verdict": exc.verdict, "failed": True,
                   "sandbox": sandbox_line(sandbox, limits or Limits())}
@@ -86,17 +87,16 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
     try:
         required = report.parse_require(require, impls, default_require)
         provided = impls[0].provided
-        missing = [n for n in required if n not in provided]
         # The verdict word holds every implementation to what its configuration needs: a file that provides
         # only some of it is incomplete, never passed (whether that fails the run is --require's to say).
-        unprovided = [n for n in report.applicable_names(impls) if n not in provided and n not in missing]
+        missing, unprovided = report.missing_names(impls, required)
         emit({"event": "loaded", "configurations": [i.name for i in impls],
               "description": [i.describe() for i in impls], "missing": list(impls[0].missing)})
         outcomes = run_checks(impls, select, emit)
         summary = report.summarize(outcomes)
         verdict = report.verdict(outcomes, missing + unprovided)
         failed = verdict not in ("passed", "incomplete") or bool(missing) or not provided
-        result = {"implementation": label, "sandbox": session.sandbox_line,
+        result = {"implementation": label, "sandbox": session.sandbox_line, "header": session.header,
                   "configurations": [i.name for i in impls], "contract": summary,
                   "verdict": verdict, "failed": failed, "missing_required": missing,
                   "seconds": round(time.monotonic() - started, 2), "output": session.output_text(),
@@ -136,7 +136,8 @@ def main_verify(args) -> int:
         return 2
     try:
         result = verify(args.target, timeout=args.impl_timeout or None, select=args.select, on_event=on_event,
-                        quiet=args.quiet, require=args.require, sandbox=args.sandbox)
+                        quiet=args.quiet, require=args.require, sandbox=args.sandbox, profile=args.profile,
+                        definitions_only=args.definitions_only)
     except ValueError as exc:
         print(f"nnspec: {exc}", file=sys.stderr)
         return 2
@@ -148,7 +149,7 @@ def main_verify(args) -> int:
         code = 2 if result["verdict"] == "does not import" else 1
     else:
         if not args.quiet:
-            print(result["sandbox"])
+            print("\n".join([*result["header"], result["sandbox"]]))
             print(report.table(result["contract"]))
             statuses = [o["status"] for o in result["outcomes"]]
             skipped = len(statuses) - statuses.count("passed") - statuses.count("failed")

@@ -179,10 +179,11 @@ class Server:
         info = {"ok": True, "impl": len(self.impls)}
         names = {}
         not_applicable = {}
+        missing_modules = list(getattr(namespace, "__nnspec_missing_modules__", []) or [])
         if request.get("adapter"):
             adapter = {"__name__": "nnspec_adapter"}
             exec(compile(request["adapter"], "<nnspec adapter>", "exec"), adapter)
-            adapted = adapter["adapt"](dict(vars(namespace)))
+            adapted = adapter["adapt"](vars(namespace))  # the module's own globals: an adapter may supply what they lack
             declarations = adapted.get("declarations", {})
             names = dict(adapted.get("names", {}))
             not_applicable = dict(adapted.get("not_applicable", {}))
@@ -195,7 +196,7 @@ class Server:
         info["signatures"] = {n: self.signature(getattr(namespace, n)) for n in info["callables"]}
         info["defined"] = sorted(n for n in dir(namespace) if not n.startswith("__"))
         info["file"] = getattr(namespace, "__file__", None)
-        info["missing_modules"] = list(getattr(namespace, "__nnspec_missing_modules__", []) or [])
+        info["missing_modules"] = [str(m) for m in missing_modules]
         info["names"], info["not_applicable"] = names, not_applicable
         configure = getattr(namespace, "configure", None)
         configurations = getattr(namespace, "CONFIGURATIONS", None) if callable(configure) else None

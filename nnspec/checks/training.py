@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnspec.calls import NotProvided
+from nnspec.calls import NotApplicable
 from nnspec.checks import check
 from nnspec import numerics
 from nnspec.compare import as_array, fail
@@ -26,12 +26,6 @@ MAX_EPOCHS = {"moons": 1000, "patterns": 5000}
 EVERY = 10  # epochs between accuracy checks
 OWN_TRAIN_EPOCHS = {"moons": (100, 1000), "patterns": (500, 3000)}
 TRAIN_TIMEOUT_FACTOR = 12  # train runs a whole training: it gets this many per-call limits
-
-
-class NotApplicable(NotProvided):
-    def __init__(self, reason):
-        Exception.__init__(self, f"not applicable: {reason}")
-        self.name = "not applicable"
 
 
 @dataclass

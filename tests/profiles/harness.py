@@ -8,16 +8,15 @@ as a module-like object for nnspec.implementation.from_module.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
-import sys
-import types
 from dataclasses import dataclass, field
 
-from nnspec import notebook, profiles
+from nnspec import profiles
 from nnspec.calls import NotProvided
 from nnspec.checks import all_checks
-from nnspec.implementation import from_module
+from nnspec.implementation import load
 from nnspec.report import failure_text
 
 
@@ -31,28 +30,16 @@ class Loaded:
     header: list = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=None)
 def load_adapted(path: str, profile: str | None = None, definitions_only: bool = False) -> Loaded:
-    """The implementations of `path` through its profile's adapter (`profile`: a name, "none", or None to recognise)."""
-    prepared = profiles.prepare(path, profile, definitions_only)
-    label = os.path.basename(path)
-    ns = {"__name__": "nnspec_impl_" + label.replace(".", "_").replace("-", "_"), "__file__": os.path.abspath(path)}
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(prepared.source, prepared.filename, "exec"), ns)
-    finally:
-        sys.path.pop(0)
-    header = prepared.header(notebook.missing_modules(ns))
-    if prepared.adapter is None:
-        adapted = {"functions": {}, "declarations": {}, "names": {}, "not_applicable": {}}
-        module = types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
-    else:
-        adapter = {"__name__": f"nnspec_adapter_{prepared.profile}"}
-        exec(compile(prepared.adapter, f"nnspec/adapters/{prepared.profile}.py", "exec"), adapter)
-        adapted = adapter["adapt"](ns)
-        module = types.SimpleNamespace(**adapted["functions"], **adapted["declarations"])
-    impls = from_module(module, label)
-    return Loaded(impls, prepared.profile, prepared.reason, adapted["names"], adapted["not_applicable"], header)
+    """The implementations of `path` through its profile's adapter (`profile`: a name, "none", or None to recognise).
+
+    Loaded as `pytest --impl` loads it: read here, run and adapted in a process of its own (once per test run).
+    """
+    impls = load(path, profile=profile, definitions_only=definitions_only)
+    session, info = impls[0].session, impls[0].info
+    return Loaded(impls, session.prepared.profile, session.prepared.reason, info["names"], info["not_applicable"],
+                  session.header)
 
 
 def outcomes(loaded: Loaded, chapters=None) -> dict:
