@@ -147,11 +147,12 @@ class Session:
         try:
             reply = self._exchange(child, request, self._limited(START_TIMEOUT))
         except ChildError as exc:
+            words = str(exc) if exc.kind in ("timeout", "protocol") else child.ended()[1]
             self._retire(child, exc)
             if exc.kind == "timeout":
                 raise LoadError(f"{self.shown} does not import: importing it took more than "
                                 f"{START_TIMEOUT:g} s") from None
-            raise LoadError(f"{self.shown} does not import: its process {exc} while importing it") from None
+            raise LoadError(f"{self.shown} does not import: its process {words} while importing it") from None
         if not reply.get("ok"):
             raise self._load_error(reply.get("error") or {})
         return reply

@@ -13,8 +13,6 @@ import base64
 import hashlib
 import io
 import os
-import pwd
-import shutil
 import stat
 import sys
 import tempfile
@@ -168,8 +166,7 @@ def _run(root: Path, results: Path, out) -> dict:
         # The checks run here; the submission runs in a sandboxed process of its own, which sees its copy only.
         result = runner.verify(str(staged.copy), timeout=limits.call, select=_graded(rubric), quiet=True,
                                default_require="applicable", label=chosen.name, wall=limits.wall,
-                               limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu), sandbox="auto",
-                               sandbox_user=True)
+                               limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu), sandbox="auto")
         print(f"nnspec: verified {chosen.relative_to(submission)}; {result.get('sandbox', '')}", file=out, flush=True)
         entry = entry_of(staged, result, time.monotonic() - started)
     entry["path"] = str(chosen.relative_to(submission))
@@ -188,98 +185,6 @@ def _graded(rubric) -> list | None:
     if not names:
         return None
     return [c.name for c in all_checks() if c.contract in names or c.name in names]
-
-
-def sandbox(bin_dir: Path, readable: list, hide: list) -> tuple:
-    """(a python executable, what it does): bubblewrap as an unprivileged user when root, else what is possible.
-
-    The sandbox sees the system read-only, no network, an empty /tmp, /root, /home and autograder root (the
-    rubric, the results), and writes only the work folder it is started in.
-    """
-    bwrap, setpriv = shutil.which("bwrap"), shutil.which("setpriv")
-    user = _runner_user()
-    candidates = []
-    if bwrap and setpriv and os.geteuid() == 0 and user:
-        candidates.append(("bubblewrap as " + user.pw_name, _script(bwrap, readable, hide, user, setpriv)))
-    if bwrap:
-        candidates.append(("bubblewrap as the current user", _script(bwrap, readable, hide, None, None)))
-    if setpriv and os.geteuid() == 0 and user:
-        # A container that forbids the mounts bubblewrap needs: still not root, so the results stay out of reach.
-        candidates.append((f"as {user.pw_name}, without bubblewrap (it could not start here)",
-                           f'#!/bin/sh\nchown -R {user.pw_uid}:{user.pw_gid} "$PWD"\nHOME="$PWD" exec '
-                           f'{_quote(setpriv)} --reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups -- '
-                           f'{_quote(sys.executable)} "$@"\n'))
-    for mode, text in candidates:
-        wrapper = bin_dir / f"python-{len(text)}"
-        wrapper.write_text(text)
-        wrapper.chmod(0o755)
-        if _works(wrapper):
-            return str(wrapper), mode
-    return sys.executable, "no sandbox: neither bubblewrap nor an unprivileged user could run python here"
-
-
-def _script(bwrap, readable, hide, user, setpriv) -> str:
-    needed = [sys.prefix, sys.base_prefix, str(PROJECT), *map(str, readable)]
-    hidden = ["/tmp", "/root", "/home", "/var/tmp", *map(str, hide)]
-    hidden = [h for h in dict.fromkeys(hidden) if os.path.isdir(h) and not any(
-        h != other and h.startswith(other.rstrip("/") + "/") for other in hidden)]
-    args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    for path in hidden:
-        args += ["--tmpfs", path]
-    for path in dict.fromkeys(needed):
-        # bubblewrap makes the missing folders above a mount point 0700: the unprivileged user could not pass.
-        for parent in reversed(Path(path).parents):
-            if any(str(parent).startswith(h.rstrip("/") + "/") for h in hidden):
-                args += ["--perms", "0755", "--dir", str(parent)]
-        args += ["--ro-bind", path, path]
-    # Not --unshare-all: a new user namespace would map only root, and root could no longer enter the folder
-    # chowned to the unprivileged user.
-    # Expanded by the shell at run time: the worker's folder is known only then.
-    here = ['--perms 0755 --dir "$(dirname "$PWD")"', '--bind "$PWD" "$PWD"', '--chdir "$PWD"',
-            '--setenv HOME "$PWD"']
-    args = [_quote(a) for a in args] + here + [
-        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-        "--die-with-parent", "--new-session"]
-    drop = ""
-    if user:
-        args += [_quote(setpriv), f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"]
-        drop = f'chown -R {user.pw_uid}:{user.pw_gid} "$PWD"\n'
-    quoted = " ".join(args)
-    return ("#!/bin/sh\n# nnspec's sandbox around python: run from the worker's own folder, the only one it may "
-            "write.\n"
-            f"{drop}exec {quoted} {_quote(sys.executable)} \"$@\"\n")
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'"
-
-
-def _works(wrapper: Path) -> bool:
-    import subprocess
-
-    with tempfile.TemporaryDirectory(prefix="nnspec-probe-") as work:
-        try:
-            done = subprocess.run([str(wrapper), "-c", "import nnspec, numpy"], cwd=work, capture_output=True,
-                                  timeout=60, env=dict(os.environ, PYTHONPATH=str(PROJECT)))
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-    return done.returncode == 0
-
-
-def _runner_user():
-    for name in (os.environ.get("NNSPEC_AUTOGRADER_USER"), RUNNER_USER, "nobody"):
-        if name:
-            try:
-                return pwd.getpwnam(name)
-            except KeyError:
-                continue
-    return None
-
-
-def _open_to_all(folder: Path):
-    """Let the unprivileged user read the submission's copy (and nothing else of ours)."""
-    for path in [folder, *folder.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _contract_names_defined(path: Path) -> int:
