@@ -6,12 +6,12 @@
 
 from collections import OrderedDict
 
-from . import activations, descent, dropout, layers, losses
+from . import activations, descent, dropout, layers, losses, tolerances
 from .derivation import Derivation, Step
 
 DERIVATIONS: "OrderedDict[str, Derivation]" = OrderedDict(
     (dv.name, dv)
-    for module in (activations, losses, layers, dropout, descent)
+    for module in (activations, losses, layers, dropout, descent, tolerances)
     for dv in module.DERIVATIONS
 )
 
