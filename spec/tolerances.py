@@ -201,7 +201,10 @@ softmax_rounding = Derivation(
         "shown), so |dp_i| <= 2 p_i max|d|. Rounding z and z - max(z) makes |d| <= 2 eps |z|max, hence the "
         "softmax tolerance SAFETY eps (K + 4 |z|max)."
     ),
-    steps=(Step("first-order change, by sympy", eq(sp.Symbol("dp"), SOFTMAX_PERTURBATION)),),
+    steps=(
+        Step("softmax of three logits", eq(sp.Symbol("p"), sp.Matrix(_P))),
+        Step("first-order change sum_j dp_i/dz_j d_j, by sympy", eq(sp.Symbol("dp"), SOFTMAX_PERTURBATION)),
+    ),
     closed_form=SOFTMAX_PERTURBATION_CLOSED,
     prove=_prove_softmax,
     result_caption="dp_i",
@@ -223,7 +226,10 @@ rounding_chain = Derivation(
         "a pass or a sum of n terms is within gamma_n = n u / (1 - n u) relatively (Higham's bound), the first "
         "order of which sympy shows."
     ),
-    steps=(Step("(1 + u)^n to first order", eq((1 + u) ** n, CHAIN_SERIES)),),
+    steps=(
+        Step("n roundings, each a factor (1 + delta_k) with |delta_k| <= u, at worst", sp.Symbol("(1 + u)^n")),
+        Step("(1 + u)^n to first order", eq((1 + u) ** n, CHAIN_SERIES)),
+    ),
     closed_form=CHAIN_CLOSED,
     prove=_prove_chain,
     result_caption="relative error, first order",
