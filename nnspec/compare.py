@@ -63,10 +63,15 @@ def overflow_hint(inputs, precision: str = "float64"):
 
     def hint(array, bad):
         z = np.abs(np.asarray(inputs, dtype=np.float64))
-        if z.shape != array.shape or not np.all(z[bad] > limit):
+        if z.shape != array.shape or not bad.any():
             return None
-        return say(EXP_OVERFLOW, f"the non-finite entries are at |z| >= {z[bad].min():.4g}, past {limit:.1f} where "
-                                 f"exp(|z|) overflows in {precision}: write the function in a form that never "
+        # Verified: every non-finite entry is where exp(|z|) (or exp(2|z|), as in tanh via e^2z) overflows.
+        factor = next((c for c in (1, 2) if np.all(z[bad] > limit / c)), None)
+        if factor is None:
+            return None
+        power = "|z|" if factor == 1 else "2|z|"
+        return say(EXP_OVERFLOW, f"the non-finite entries are at |z| >= {z[bad].min():.4g}, past {limit / factor:.1f} "
+                                 f"where exp({power}) overflows in {precision}: write the function in a form that never "
                                  f"evaluates exp of a large positive number (np.tanh; 1 / (1 + exp(-z)) for z >= 0 "
                                  f"and exp(z) / (1 + exp(z)) below; subtract the max before exp)")
 

@@ -146,20 +146,23 @@ def _activation_checks(name):
 
         run()
 
-    def check_is_finite_and_correct_over_the_whole_range(impl):
+    def whole_range(impl, call, expected):
         # |z| up to 800 (past exp's overflow) and down to 1e-300: an overflowing closed form gives nan or inf there.
-        for call, expected in ((name, f), (f"{name}_derivative", df)):
-            if call not in impl.provided:
-                continue
-            # Z as the implementation sees it (1e-300 is 0 in float32); ReLU' at exactly 0 has its own check.
-            Z = _in_precision(impl, WHOLE_RANGE)
-            Z = Z if call != "relu_derivative" else Z[Z != 0][None, :]
-            for alpha in alphas:
-                kw = {} if alpha is None else {"alpha": alpha}
-                got, where = _call(impl, call, Z, **kw)
-                atol, rtol, label = _tolerance(impl, alpha)
-                assert_close(got, expected(Z, **kw), call=call, atol=atol, rtol=rtol, where=where, precision=label,
-                             what=f"{call}(Z) over |Z| <= {bounds.SATURATION:g}")
+        # Z as the implementation sees it (1e-300 is 0 in float32); ReLU' at exactly 0 has its own check.
+        Z = _in_precision(impl, WHOLE_RANGE)
+        Z = Z if call != "relu_derivative" else Z[Z != 0][None, :]
+        for alpha in alphas:
+            kw = {} if alpha is None else {"alpha": alpha}
+            got, where = _call(impl, call, Z, **kw)
+            atol, rtol, label = _tolerance(impl, alpha)
+            assert_close(got, expected(Z, **kw), call=call, atol=atol, rtol=rtol, where=where, precision=label,
+                         what=f"{call}(Z) over |Z| <= {bounds.SATURATION:g}")
+
+    def check_is_finite_and_correct_over_the_whole_range(impl):
+        whole_range(impl, name, f)
+
+    def check_derivative_is_finite_and_correct_over_the_whole_range(impl):
+        whole_range(impl, f"{name}_derivative", df)
 
     check_matches_the_spec.__name__ = f"check_{name}_matches_the_spec"
     check_derivative_matches_the_spec_and_finite_differences.__name__ = (
@@ -168,9 +171,13 @@ def _activation_checks(name):
     check_is_finite_and_correct_over_the_whole_range.__name__ = (
         f"check_{name}_is_finite_and_correct_over_the_whole_range"
     )
+    check_derivative_is_finite_and_correct_over_the_whole_range.__name__ = (
+        f"check_{name}_derivative_is_finite_and_correct_over_the_whole_range"
+    )
     check(name)(check_matches_the_spec)
     check(f"{name}_derivative", needs=(name,))(check_derivative_matches_the_spec_and_finite_differences)
     check(name)(check_is_finite_and_correct_over_the_whole_range)
+    check(f"{name}_derivative")(check_derivative_is_finite_and_correct_over_the_whole_range)
 
 
 for _name in ("relu", "sigmoid", "tanh", "elu"):

@@ -182,9 +182,10 @@ def _loss_checks(name, batches):
                 # Verified: the spec's loss with P clipped at (or eps added to) a coarser eps gives what came.
                 for eps in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 5e-2, 1e-1):
                     clipped = _spec_loss(name, Y, np.clip(P, eps, 1 - eps))
+                    floored = _spec_loss(name, Y, np.maximum(P, eps))
                     added = _spec_loss(name, Y, P + eps) if name == "cross_entropy_loss" else float(np.mean(
                         -(Y * np.log(P + eps) + (1 - Y) * np.log(1 - P + eps))))
-                    if min(abs(g - clipped), abs(g - added)) <= 1e-6 * abs(g) + atol:
+                    if min(abs(g - clipped), abs(g - floored), abs(g - added)) <= 1e-6 * abs(g) + atol:
                         return say(LOSS_CLIPPED, f"the loss is what clipping y_pred to [{eps:g}, 1 - {eps:g}] (or "
                                                  f"log(p + {eps:g})) gives: a stabiliser may be at most "
                                                  f"{bounds.LOSS_EPS_MAX:g}; {eps:g} moves the loss by {abs(g - w):.2g} "
