@@ -167,15 +167,15 @@ def argument_gain_sup(alpha_max: float) -> float:
     best = 0.0
     for expr in GAINS.values():
         f = expr.subs(sp.Symbol("alpha_max"), alpha_max)
-        grid = [x / 4 for x in range(-40, 41) if x != 0]
+        slope = sp.diff(f, z)
         values = []
-        for start in grid:
+        for start in (-3.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0):  # the sups are at |z| in [0.5, 3]
             try:
-                root = sp.nsolve(sp.diff(f, z), z, start, prec=30)
+                root = sp.nsolve(slope, z, start, prec=20)
             except (ValueError, ZeroDivisionError):
                 continue
             if sp.im(root) == 0 and (expr is not GAINS["z alpha e^z (elu, z < 0)"] or root < 0):
-                values.append(abs(float(f.subs(z, root).evalf(30))))
+                values.append(abs(float(f.subs(z, root).evalf(20))))
         best = max([best] + values)
     return best
 

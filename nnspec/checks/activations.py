@@ -249,8 +249,9 @@ def _softmax_tolerance(impl, zmax):
 
 @check("softmax")
 def check_softmax_matches_the_spec(impl):
-    @given(_logits())
+    @given(nst.in_layout(_logits(), impl))
     def run(Z):
+        Z = nst.columns(Z)
         got, where = _softmax(impl, Z)
         assert_close(got, oracles.softmax(Z, axis=0), call="softmax", what="softmax(Z)", where=where,
                      atol=_softmax_tolerance(impl, float(np.abs(Z).max())), hints=[_axis_hint(impl, Z)],
@@ -261,8 +262,9 @@ def check_softmax_matches_the_spec(impl):
 
 @check("softmax")
 def check_softmax_sums_to_one_over_the_class_axis(impl):
-    @given(_logits())
+    @given(nst.in_layout(_logits(), impl))
     def run(Z):
+        Z = nst.columns(Z)
         got, where = _softmax(impl, Z)
         assert_close(got.sum(axis=0), np.ones(Z.shape[1]), call="softmax",
                      what=f"softmax(Z) summed over the class axis ({impl.class_axis})", where=where,
@@ -275,8 +277,9 @@ def check_softmax_sums_to_one_over_the_class_axis(impl):
 @check("softmax")
 def check_softmax_is_invariant_to_shifting_logits(impl):
     # Both are within the softmax tolerance of the exact value, for logits up to |Z| + |c|.
-    @given(_logits(), st.lists(nst.floats(-50, 50), min_size=1, max_size=1))
+    @given(nst.in_layout(_logits(), impl), st.lists(nst.floats(-50, 50), min_size=1, max_size=1))
     def run(Z, c):
+        Z = nst.columns(Z)
         shifted, where = _softmax(impl, Z + c[0])
         plain, _ = _softmax(impl, Z)
         assert_close(shifted, plain, call="softmax", what=f"softmax(Z + {c[0]:g}) against softmax(Z)", where=where,
@@ -289,8 +292,9 @@ def check_softmax_is_invariant_to_shifting_logits(impl):
 @check("softmax")
 def check_softmax_has_no_overflow_for_logits_up_to_1e4(impl):
     # Logits of magnitude 1e4 carry an absolute rounding of eps * 1e4 into Z - max(Z) (spec: softmax-rounding).
-    @given(_logits(-1e4, 1e4))
+    @given(nst.in_layout(_logits(-1e4, 1e4), impl))
     def run(Z):
+        Z = nst.columns(Z)
         got, where = _softmax(impl, Z)
         assert_close(got, oracles.softmax(Z, axis=0), call="softmax", what="softmax(Z) for large logits",
                      atol=_softmax_tolerance(impl, float(np.abs(Z).max())), where=where, hints=[_axis_hint(impl, Z)],

@@ -124,9 +124,9 @@ def _known_loss_mistakes(impl, name, Y, P):
 
 def _loss_checks(name, batches):
     def check_matches_the_spec(impl):
-        @given(batches())
+        @given(nst.in_layout(batches(), impl))
         def run(batch):
-            Y, P = batch
+            Y, P = nst.columns(batch)
             got, where = _loss(impl, name, Y, P)
             want = _spec_loss(name, Y, P)
             assert_close(got, want, call=name, what=f"{name}(y_true, y_pred)", atol=tolerance(impl, Y, P, want),
@@ -135,9 +135,9 @@ def _loss_checks(name, batches):
         run()
 
     def check_is_a_mean_over_samples(impl):
-        @given(batches())
+        @given(nst.in_layout(batches(), impl))
         def run(batch):
-            Y, P = batch
+            Y, P = nst.columns(batch)
             once, where = _loss(impl, name, Y, P)
             twice, _ = _loss(impl, name, np.hstack([Y, Y]), np.hstack([P, P]))
             doubled = bool(once) and abs(twice - 2 * once) <= bounds.loss_rounding(precision.eps(impl), 2 * once,
@@ -219,9 +219,9 @@ _loss_checks("binary_cross_entropy", sigmoid_batches)
 @check("cross_entropy_derivative")
 def check_cross_entropy_derivative_is_a_minus_y(impl):
     # A - Y is a single subtraction: within one rounding (and one of A, at a lower precision).
-    @given(softmax_batches())
+    @given(nst.in_layout(softmax_batches(), impl))
     def run(batch):
-        Y, P = batch
+        Y, P = nst.columns(batch)
         Yi, Pi = impl.data(Y), impl.data(P)
         where = f"[y_true.shape={Yi.shape}, layout={impl.layout}]"
         got = as_array(impl.call("cross_entropy_derivative", Yi, Pi), "cross_entropy_derivative",

@@ -137,3 +137,11 @@ def test_a_numerics_mistake_gets_its_own_hint_and_no_other(mistake):
     if expected is not None:
         assert spoken(caught.value) == expected, f"{mistake.name}: hints {spoken(caught.value)}, want {expected}" \
                                                  f"\n{caught.value}"
+
+
+def test_a_counterexample_drawn_in_columns_is_shown_in_the_rows_layout():
+    from nnspec.strategies import InLayout
+
+    columns = np.arange(6.0).reshape(2, 3)  # 2 classes, 3 samples
+    assert repr(InLayout(columns, rows=True)) == repr(columns.T), "rows: shown as (m, K), as the implementation gets it"
+    assert repr(InLayout(columns, rows=False)) == repr(columns)
