@@ -71,9 +71,9 @@ def overflow_hint(inputs, precision: str = "float64"):
             return None
         power = "|z|" if factor == 1 else "2|z|"
         return say(EXP_OVERFLOW, f"the non-finite entries are at |z| >= {z[bad].min():.4g}, past {limit / factor:.1f} "
-                                 f"where exp({power}) overflows in {precision}: write the function in a form that never "
-                                 f"evaluates exp of a large positive number (np.tanh; 1 / (1 + exp(-z)) for z >= 0 "
-                                 f"and exp(z) / (1 + exp(z)) below; subtract the max before exp)")
+                                 f"where exp({power}) overflows in {precision}: write the function in a form that "
+                                 f"never evaluates exp of a large positive number (np.tanh; 1 / (1 + exp(-z)) for "
+                                 f"z >= 0 and exp(z) / (1 + exp(z)) below; subtract the max before exp)")
 
     return hint
 

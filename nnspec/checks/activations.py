@@ -225,7 +225,8 @@ def _axis_hint(impl, Z_cols, full=None):
 
     def hint(got, want):
         other = oracles.softmax(Z_cols, axis=1)
-        if (np.allclose(got if full is None else full, other, atol=1e-5)
+        # got and want come in the implementation's layout (the comparison's positions are its own).
+        if (np.allclose(impl.from_data(got) if full is None else full, other, atol=1e-5)
                 and not np.allclose(other, oracles.softmax(Z_cols, axis=0), atol=1e-5)):
             axis = "0 (each column" if not impl.rows else "1 (each row"
             return say(SOFTMAX_AXIS, f"softmax was normalised over the wrong axis: with LAYOUT '{impl.layout}' the "
@@ -253,7 +254,8 @@ def check_softmax_matches_the_spec(impl):
     def run(Z):
         Z = nst.columns(Z)
         got, where = _softmax(impl, Z)
-        assert_close(got, oracles.softmax(Z, axis=0), call="softmax", what="softmax(Z)", where=where,
+        assert_close(impl.data(got), impl.data(oracles.softmax(Z, axis=0)), call="softmax", what="softmax(Z)",
+                     where=where,
                      atol=_softmax_tolerance(impl, float(np.abs(Z).max())), hints=[_axis_hint(impl, Z)],
                      precision=precision.describe(impl))
 
@@ -282,7 +284,8 @@ def check_softmax_is_invariant_to_shifting_logits(impl):
         Z = nst.columns(Z)
         shifted, where = _softmax(impl, Z + c[0])
         plain, _ = _softmax(impl, Z)
-        assert_close(shifted, plain, call="softmax", what=f"softmax(Z + {c[0]:g}) against softmax(Z)", where=where,
+        assert_close(impl.data(shifted), impl.data(plain), call="softmax", where=where,
+                     what=f"softmax(Z + {c[0]:g}) against softmax(Z)",
                      atol=2 * _softmax_tolerance(impl, float(np.abs(Z).max()) + abs(c[0])),
                      precision=precision.describe(impl))
 
@@ -296,7 +299,8 @@ def check_softmax_has_no_overflow_for_logits_up_to_1e4(impl):
     def run(Z):
         Z = nst.columns(Z)
         got, where = _softmax(impl, Z)
-        assert_close(got, oracles.softmax(Z, axis=0), call="softmax", what="softmax(Z) for large logits",
+        assert_close(impl.data(got), impl.data(oracles.softmax(Z, axis=0)), call="softmax",
+                     what="softmax(Z) for large logits",
                      atol=_softmax_tolerance(impl, float(np.abs(Z).max())), where=where, hints=[_axis_hint(impl, Z)],
                      precision=precision.describe(impl))
 

@@ -145,8 +145,9 @@ def _loss_checks(name, batches):
             tol = bounds.loss_rounding(precision.eps(impl), once, 4 * Y.size)
             assert_close(twice, once, call=name, what=f"{name} of the batch duplicated against the batch once",
                          atol=tol, rtol=tol, where=where, precision=precision.describe(impl),
-                         hints=[lambda g, w: say(LOSS_DOUBLES, "the loss doubled when the batch was duplicated: it "
-                                                               "is a sum over samples, not a mean") if doubled else None])
+                         hints=[lambda g, w: say(LOSS_DOUBLES, "the loss doubled when the batch was duplicated: "
+                                                               "it is a sum over samples, not a mean")
+                                if doubled else None])
 
         run()
 
@@ -237,7 +238,7 @@ def check_cross_entropy_derivative_is_a_minus_y(impl):
                 return say(DZ_SIGN, "it is Y - A: the sign is flipped (training would climb the loss)")
             return None
 
-        assert_close(impl.from_data(got), P - Y, call="cross_entropy_derivative", what="dZ", atol=tol,
+        assert_close(got, impl.data(P - Y), call="cross_entropy_derivative", what="dZ", atol=tol,
                      where=where, hints=[per_sample], precision=precision.describe(impl))
 
     run()

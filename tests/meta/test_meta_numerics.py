@@ -1,7 +1,5 @@
 """Issue 11 A: float32 judged at float32, hints that speak only when verified, the numerics catalogue."""
 
-import os
-
 import numpy as np
 import pytest
 
