@@ -158,10 +158,11 @@ def _quiet(hint, *args):
         return None
 
 
-def as_scalar(value, call: str, what: str, where: str = "", nonfinite_hints=()) -> float:
+def as_scalar(value, call: str, what: str, where: str = "", nonfinite_hints=(), samples: int | None = None) -> float:
     """A Python float, a numpy scalar, a 0-d or a one-element array all count as a scalar.
 
-    `nonfinite_hints`: callables (value) -> str | None, asked only when the value is nan or inf.
+    `nonfinite_hints`: callables (value) -> str | None, asked only when the value is nan or inf; `samples`: the
+    number of samples, which an array of one loss per sample has as its size (the hint then says so).
     """
     if value is None:
         fail(call, f"{what} was None, must be a number: did the function forget to `return` it?", where)
@@ -171,8 +172,9 @@ def as_scalar(value, call: str, what: str, where: str = "", nonfinite_hints=()) 
     if array is None or array.size != 1:
         shape = None if array is None else array.shape
         fail(call, f"{what} has shape {shape}, must be a single number (the mean over samples)", where,
-             [say(ONE_LOSS_PER_SAMPLE, "summing over the class axis only leaves one loss per sample: also average "
-                                       "over the samples") if array is not None and array.ndim >= 1 else None])
+             [say(ONE_LOSS_PER_SAMPLE, f"{array.size} values, one per sample: summing over the class axis leaves "
+                                       f"one loss per sample; also average over the samples")
+              if array is not None and samples is not None and array.size == samples else None])
     result = float(array.reshape(()))
     if not np.isfinite(result):
         fail(call, f"{what} was {result}, must be finite", where, [_quiet(hint, result) for hint in nonfinite_hints])

@@ -74,7 +74,8 @@ def sigmoid_batches(draw, max_m=6):
 def _loss(impl, name, Y, P):
     where = f"[y_true.shape={impl.data(Y).shape}, layout={impl.layout}]"
     value = impl.call(name, impl.data(Y), impl.data(P))
-    return as_scalar(value, name, f"{name}(y_true, y_pred)", where, nonfinite_hints=[log_zero_hint(P)]), where
+    return as_scalar(value, name, f"{name}(y_true, y_pred)", where, nonfinite_hints=[log_zero_hint(P)],
+                     samples=Y.shape[1]), where
 
 
 def _spec_loss(name, Y, P):
