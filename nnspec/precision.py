@@ -89,3 +89,45 @@ def precision_line(impl) -> str | None:
     if name == "float64":
         return None
     return f"computes in {name}: compared at {name} precision"
+
+
+# -- a result below the implementation's precision ----------------------------------------------------------------
+_RETURNED: dict = {}  # (id(impl), name) -> the dtype `name` last returned
+
+LOWER_PRECISION = None  # registered below (compare imports nothing from here)
+
+
+def returned(impl, name: str, value):
+    """Remember the dtype `name` returned (a float array or scalar), for lower_precision_hint."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and np.issubdtype(dtype, np.floating):
+        _RETURNED[(id(impl), name)] = dtype
+    else:
+        _RETURNED.pop((id(impl), name), None)
+    return value
+
+
+def lower_precision_hint(impl, name: str):
+    """A hint that speaks when `name` returned a float of lower precision than the implementation computes in."""
+    from nnspec.compare import say
+
+    def hint(got, want):
+        dtype = _RETURNED.get((id(impl), name))
+        if dtype is None or np.finfo(dtype).eps <= eps(impl):
+            return None
+        return say(LOWER_PRECISION, f"{name} returned {dtype}, while the implementation computes in {of(impl)} (the "
+                                    f"precision it is judged at, from what its first function returned): {dtype} "
+                                    f"is off by up to {np.finfo(dtype).eps:.1e}; compute {name} in {of(impl)}")
+
+    return hint
+
+
+def _register():
+    global LOWER_PRECISION
+    from nnspec.compare import register
+
+    LOWER_PRECISION = register("lower-precision-result", "a result in a lower precision than the rest of the "
+                                                         "implementation (float16 in a float64 network)")
+
+
+_register()

@@ -37,7 +37,7 @@ SOFTMAX_AXIS = register("softmax-axis", "softmax normalised over the samples ins
 
 def _call(impl, name, Z, **kw):
     where = f"[Z.shape={Z.shape}" + "".join(f", {k}={v}" for k, v in kw.items()) + "]"
-    value = impl.call(name, Z, **kw)
+    value = precision.returned(impl, name, impl.call(name, Z, **kw))
     return as_array(value, name, f"{name}(Z)", shape=Z.shape, where=where,
                     nonfinite_hints=[overflow_hint(Z, precision.of(impl))]), where
 
@@ -117,7 +117,8 @@ def _activation_checks(name):
                 got, where = _call(impl, name, Z, **kw)
                 atol, rtol, label = _tolerance(impl, alpha)
                 assert_close(got, f(Z, **kw), call=name, what=f"{name}(Z)", atol=atol, rtol=rtol, where=where,
-                             hints=_alpha_hint(name, Z, alpha), precision=label)
+                             hints=_alpha_hint(name, Z, alpha) + [precision.lower_precision_hint(impl, name)],
+                             precision=label)
 
         run()
 
@@ -134,7 +135,8 @@ def _activation_checks(name):
                 got, where = _call(impl, call, Z, **kw)
                 atol, rtol, label = _tolerance(impl, alpha)
                 assert_close(got, df(Z, **kw), call=call, what=f"{call}(Z)", atol=atol, rtol=rtol, where=where,
-                             hints=_derivative_hints(name, Z, alpha), precision=label)
+                             hints=_derivative_hints(name, Z, alpha) + [precision.lower_precision_hint(impl, call)],
+                             precision=label)
                 # Both points rounded to the implementation's precision: the step is then exactly their distance.
                 Zp, Zm = _in_precision(impl, Z + h), _in_precision(impl, Z - h)
                 plus, _ = _call(impl, name, Zp, **kw)
@@ -214,7 +216,8 @@ def _softmax(impl, Z_cols):
     Z = impl.data(Z_cols)
     where = f"[Z.shape={Z.shape}, layout={impl.layout}]"
     transposed = f"is this implementation's LAYOUT '{'columns' if impl.rows else 'rows'}'?"
-    got = as_array(impl.call("softmax", Z), "softmax", "softmax(Z)", shape=Z.shape, where=where,
+    got = as_array(precision.returned(impl, "softmax", impl.call("softmax", Z)), "softmax", "softmax(Z)",
+                   shape=Z.shape, where=where,
                    transposed_hint=f"shape {Z.shape[::-1]} but should be {Z.shape}: {transposed}",
                    nonfinite_hints=[_softmax_overflow_hint(Z, precision.of(impl))])
     return impl.from_data(got), where
@@ -256,7 +259,7 @@ def check_softmax_matches_the_spec(impl):
         got, where = _softmax(impl, Z)
         assert_close(impl.data(got), impl.data(oracles.softmax(Z, axis=0)), call="softmax", what="softmax(Z)",
                      where=where,
-                     atol=_softmax_tolerance(impl, float(np.abs(Z).max())), hints=[_axis_hint(impl, Z)],
+                     atol=_softmax_tolerance(impl, float(np.abs(Z).max())), hints=[_axis_hint(impl, Z), precision.lower_precision_hint(impl, "softmax")],
                      precision=precision.describe(impl))
 
     run()
@@ -301,7 +304,7 @@ def check_softmax_has_no_overflow_for_logits_up_to_1e4(impl):
         got, where = _softmax(impl, Z)
         assert_close(impl.data(got), impl.data(oracles.softmax(Z, axis=0)), call="softmax",
                      what="softmax(Z) for large logits",
-                     atol=_softmax_tolerance(impl, float(np.abs(Z).max())), where=where, hints=[_axis_hint(impl, Z)],
+                     atol=_softmax_tolerance(impl, float(np.abs(Z).max())), where=where, hints=[_axis_hint(impl, Z), precision.lower_precision_hint(impl, "softmax")],
                      precision=precision.describe(impl))
 
     run()

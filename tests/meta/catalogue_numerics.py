@@ -115,16 +115,16 @@ ENTRIES = [
         "sigmoid_in_float16", "one function cast to float16 in a float64 network: 1e-3 off",
         COLUMNS, """
         def sigmoid(Z):
-            return (1 / (1 + np.exp(-Z.astype(np.float16)))).astype(np.float64)
-        """, "sigmoid_matches_the_spec", "sigmoid: sigmoid(Z) max |error|"),
+            return 1 / (1 + np.exp(-Z.astype(np.float16)))
+        """, "sigmoid_matches_the_spec", "sigmoid returned float16, while the implementation computes in float64"),
     Mistake(
         "softmax_in_float16", "softmax computed in float16 inside a float64 network",
         COLUMNS, """
         def softmax(Z):
             Z = Z.astype(np.float16)
             e = np.exp(Z - Z.max(axis=0, keepdims=True))
-            return (e / e.sum(axis=0, keepdims=True)).astype(np.float64)
-        """, "softmax_matches_the_spec", "softmax: softmax(Z) max |error|"),
+            return e / e.sum(axis=0, keepdims=True)
+        """, "softmax_matches_the_spec", "softmax returned float16"),
     # -- float32 networks that are wrong: still caught at float32 precision ----------------------------------------
     Mistake(
         "float32_tanh_derivative_forgets_the_square", "1 - tanh(Z) in a float32 network",
