@@ -52,3 +52,31 @@ def depth_at_most(depths, limit: int) -> int:
     """The deepest supported depth not above `limit`, else the shallowest supported."""
     fitting = [d for d in depths if d <= limit]
     return max(fitting) if fitting else min(depths)
+
+
+class InLayout:
+    """An array drawn in columns, shown (in hypothesis' falsifying example) as the implementation receives it."""
+
+    def __init__(self, columns, rows: bool):
+        self.columns, self.rows = columns, rows
+
+    def __repr__(self):
+        return repr(np.ascontiguousarray(self.columns.T) if self.rows else self.columns)
+
+
+def in_layout(strategy, impl):
+    """`strategy`'s arrays (or tuples of arrays), drawn in columns, each wrapped in InLayout for `impl`'s layout."""
+
+    def wrap(value):
+        if isinstance(value, tuple):
+            return tuple(InLayout(v, impl.rows) for v in value)
+        return InLayout(value, impl.rows)
+
+    return strategy.map(wrap)
+
+
+def columns(value):
+    """The columns array(s) inside InLayout value(s)."""
+    if isinstance(value, tuple):
+        return tuple(v.columns for v in value)
+    return value.columns

@@ -12,21 +12,50 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnspec import precision
+from nnspec.calls import ImplementationError
 from nnspec.checks import check
-from nnspec.compare import as_array, assert_close, fail
+from nnspec.compare import as_array, assert_close, fail, register, say
+from spec import bounds
 
 KEEP_PROBS = (0.2, 0.5, 0.8, 0.95)
 SHAPE = (400, 500)  # N = 200,000 draws
-DELTA = 1e-10
+DELTA = bounds.DROPOUT_DELTA  # spec: hoeffding-deviation
+
+DROPOUT_KEEPS_COMPLEMENT = register("dropout-keeps-complement", "dropout keeping 1 - keep_prob of the units")
+DROPOUT_NOT_RESCALED = register("dropout-not-rescaled", "inverted dropout without the division by keep_prob")
+DROPOUT_TIMES_KEEP_PROB = register("dropout-times-keep-prob", "inverted dropout multiplying by keep_prob")
+DROPOUT_MASK_MISMATCH = register("dropout-mask-mismatch", "a mask returned that is not the one applied")
+DROPOUT_RESEEDED = register("dropout-reseeded", "a generator re-seeded inside dropout_forward")
+DROPOUT_IGNORES_RNG = register("dropout-ignores-rng", "dropout_forward not drawing from the rng passed in")
+DROPOUT_BACKWARD_NOT_RESCALED = register("dropout-backward-not-rescaled", "dropout_backward without 1/keep_prob")
+DROPOUT_BACKWARD_NO_MASK = register("dropout-backward-no-mask", "dropout_backward not applying the mask")
+DROPOUT_DIVIDES_BY_MASK = register("dropout-divides-by-mask", "inf or nan exactly where units are dropped: a / mask")
 SEED = 20261121
 
 
 def hoeffding(range_width: float, n: int = SHAPE[0] * SHAPE[1], delta: float = DELTA) -> float:
     """The deviation t with P(|mean - E| >= t) <= delta for n independent draws in [0, range_width]."""
-    return range_width * float(np.sqrt(np.log(2 / delta) / (2 * n)))
+    return bounds.hoeffding(range_width, n, delta)
+
+
+def _divided_by_mask(mask):
+    """A nonfinite hint that speaks only when the non-finite entries are exactly the dropped units."""
+
+    def hint(array, bad):
+        dropped_units = np.asarray(mask, dtype=np.float64) == 0
+        if dropped_units.shape == bad.shape and np.array_equal(bad, dropped_units):
+            return say(DROPOUT_DIVIDES_BY_MASK, "the non-finite entries are exactly the dropped units: A was divided "
+                                                "by the mask (0 there) instead of multiplied by it")
+        return None
+
+    return hint
+
+
 
 
 def _takes_rng(impl) -> bool:
+    """Whether dropout_forward accepts `rng=` (from its signature, as the implementation's process reported it)."""
     return impl.accepts("dropout_forward", "rng")
 
 
@@ -42,15 +71,17 @@ def dropped(impl, A, keep_prob, rng="fresh", reseed=True):
     statistical checks see the same draws on every run.
     """
     where = f"[A.shape={A.shape}, keep_prob={keep_prob}]"
+    takes_rng = _takes_rng(impl)
     if reseed:
         impl.reseed(SEED)
     if rng == "fresh":
         rng = impl.generator(SEED)
-    kwargs = {"rng": rng} if _takes_rng(impl) and rng is not None else {}
+    kwargs = {"rng": rng} if takes_rng and rng is not None else {}
     result = impl.call("dropout_forward", A, keep_prob, **kwargs)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         fail("dropout_forward", f"returned {type(result).__name__}, must return (A_dropped, mask)", where)
-    out = as_array(result[0], "dropout_forward", "A_dropped", shape=A.shape, where=where)
+    out = as_array(result[0], "dropout_forward", "A_dropped", shape=A.shape, where=where,
+                   nonfinite_hints=[_divided_by_mask(result[1])])
     mask = as_array(result[1], "dropout_forward", "mask", shape=A.shape, where=where)
     return out, mask, result[1], where
 
@@ -59,7 +90,8 @@ def dropped(impl, A, keep_prob, rng="fresh", reseed=True):
 def check_dropout_forward_with_keep_prob_1_is_the_identity(impl):
     A = activations((30, 40))
     out, mask, _, where = dropped(impl, A, 1.0)
-    assert_close(out, A, call="dropout_forward", what="A_dropped at keep_prob=1", atol=0.0, rtol=1e-15, where=where)
+    assert_close(out, A, call="dropout_forward", what="A_dropped at keep_prob=1", atol=0.0, where=where,
+                 rtol=bounds.subtraction_tolerance(precision.eps(impl)), precision=precision.describe(impl))
     if not np.all(mask != 0):
         fail("dropout_forward", f"the mask drops {int((mask == 0).sum())} units at keep_prob=1, must drop none", where)
 
@@ -72,7 +104,7 @@ def check_dropout_forward_keeps_the_fraction_keep_prob(impl):
         kept = float(np.mean(out != 0))
         t = hoeffding(1.0)
         if abs(kept - keep_prob) > t:
-            hint = ("it keeps 1 - keep_prob: keep a unit when rand < keep_prob"
+            hint = (say(DROPOUT_KEEPS_COMPLEMENT, "it keeps 1 - keep_prob: keep a unit when rand < keep_prob")
                     if abs(kept - (1 - keep_prob)) <= t else None)
             fail("dropout_forward", f"kept a fraction {kept:.4f} of units, must be {keep_prob} ± {t:.4f} "
                  f"(false-alarm probability <= {DELTA:g})", where, [hint])
@@ -89,27 +121,31 @@ def check_dropout_forward_preserves_the_expected_activation(impl):
         if abs(ratio - 1.0) > t:
             hints = []
             if abs(ratio - keep_prob) <= t:
-                hints.append("the survivors are not rescaled: divide by keep_prob so that E[output] = A")
+                hints.append(say(DROPOUT_NOT_RESCALED, "the survivors are not rescaled: divide by keep_prob so that "
+                                                       "E[output] = A"))
             elif abs(ratio - keep_prob**2) <= t * keep_prob**2:
-                hints.append("the survivors were multiplied by keep_prob: divide by it instead")
+                hints.append(say(DROPOUT_TIMES_KEEP_PROB, "the survivors were multiplied by keep_prob: divide by it "
+                                                          "instead"))
             fail("dropout_forward", f"mean of A_dropped / A was {ratio:.4f}, must be 1 ± {t:.4f} "
                  f"(false-alarm probability <= {DELTA:g})", where, hints)
 
 
 @check("dropout_forward")
 def check_dropout_forward_scales_survivors_by_exactly_one_over_keep_prob(impl):
-    # a / p against a * (1 / p) or a * mask / p: at most two roundings apart, hence 1e-15 relative.
+    # a / p against a * (1 / p) or a * mask / p: two roundings apart, and one of a below float64 (spec: bounds).
     A = activations((50, 60))
     for keep_prob in KEEP_PROBS:
         out, mask, _, where = dropped(impl, A, keep_prob)
         kept = out != 0
         if not np.array_equal(kept, mask != 0):
             fail("dropout_forward", "the mask does not match the units kept in A_dropped", where,
-                 ["return the mask that was applied, so that dropout_backward can apply it again"])
+                 [say(DROPOUT_MASK_MISMATCH, "return the mask that was applied, so that dropout_backward can apply "
+                                             "it again")])
         assert_close(out[kept], A[kept] / keep_prob, call="dropout_forward", what="kept units of A_dropped",
-                     atol=0.0, rtol=1e-15, where=where,
-                     hints=[lambda g, w, p=keep_prob: "the survivors are not rescaled: divide by keep_prob"
-                            if np.allclose(g, w * p) else None])
+                     atol=0.0, rtol=bounds.subtraction_tolerance(precision.eps(impl)), where=where,
+                     precision=precision.describe(impl),
+                     hints=[lambda g, w, p=keep_prob: say(DROPOUT_NOT_RESCALED, "the survivors are not rescaled: "
+                                                          "divide by keep_prob") if np.allclose(g, w * p) else None])
 
 
 @check("dropout_forward")
@@ -123,14 +159,15 @@ def check_dropout_forward_draws_a_new_mask_each_call(impl):
     _, second, _, _ = dropped(impl, A, 0.5, rng=None, reseed=False)
     if np.array_equal(first != 0, second != 0):
         fail("dropout_forward", "two calls without an rng gave the same mask", where,
-             ["is the generator re-seeded inside dropout_forward? draw from a generator created once"])
+             [say(DROPOUT_RESEEDED, "is the generator re-seeded inside dropout_forward? draw from a generator "
+                                    "created once")])
     if _takes_rng(impl):
         rng = impl.generator(SEED)
         _, first, _, _ = dropped(impl, A, 0.5, rng=rng)
         _, second, _, _ = dropped(impl, A, 0.5, rng=rng, reseed=False)
         if np.array_equal(first != 0, second != 0):
             fail("dropout_forward", "two calls with the same rng gave the same mask", where,
-                 ["draw the mask from the rng that is passed in"])
+                 [say(DROPOUT_IGNORES_RNG, "draw the mask from the rng that is passed in")])
 
 
 @check("dropout_backward", needs=("dropout_forward",))
@@ -144,11 +181,14 @@ def check_dropout_backward_applies_the_same_mask_and_scale(impl):
                        where=where)
 
         def known(g, w, p=keep_prob):
-            if np.allclose(g, w * p):
-                return "dA was not rescaled by 1/keep_prob: the backward pass must scale like the forward pass"
-            if np.allclose(g, dA):
-                return "the mask was not applied: dropped units must get no gradient"
+            if np.allclose(g, w * p) and not np.allclose(w, w * p):
+                return say(DROPOUT_BACKWARD_NOT_RESCALED, "dA was not rescaled by 1/keep_prob: the backward pass "
+                                                          "must scale like the forward pass")
+            if np.allclose(g, dA) and not np.allclose(w, dA):
+                return say(DROPOUT_BACKWARD_NO_MASK, "the mask was not applied: dropped units must get no gradient")
             return None
 
-        assert_close(got, dA * factor, call="dropout_backward", what="dA", atol=1e-15, rtol=1e-15, where=where,
+        tol = bounds.subtraction_tolerance(precision.eps(impl))
+        assert_close(got, dA * factor, call="dropout_backward", what="dA", atol=tol, rtol=tol, where=where,
+                     precision=precision.describe(impl),
                      hints=[known])

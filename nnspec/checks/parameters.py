@@ -6,10 +6,11 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nnspec import numerics
+from nnspec import numerics, precision
 from nnspec import strategies as nst
 from nnspec.checks import check
 from nnspec.compare import as_array, assert_close, fail
+from spec import bounds
 
 
 def _dims_for(impl, widths=(3, 5, 4, 6)):
@@ -117,7 +118,8 @@ def check_update_parameters_subtracts_the_scaled_gradient(impl):
                     return "the learning rate was not applied"
                 return None
 
-            assert_close(got, value, call="update_parameters", what=key, atol=1e-12, rtol=1e-12, where=where,
+            tol = bounds.update_tolerance(precision.eps(impl))
+            assert_close(got, value, call="update_parameters", what=key, atol=tol, rtol=tol, where=where,
                          hints=[known])
 
     run()

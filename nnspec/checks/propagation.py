@@ -5,19 +5,18 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import assume, given
 
-from nnspec import numerics
+from nnspec import numerics, precision
 from nnspec import strategies as nst
 from nnspec.checks import check
 from nnspec.calls import ImplementationError
 from nnspec.compare import as_array, assert_close, fail, scale_hints, transposed_hint
 from nnspec.contract import HIDDEN_ACTIVATIONS
+from spec import bounds
 
-# The spec's forward pass and an implementation's differ only by rounding (a few ulps per layer on
-# probabilities <= 1), so 1e-10 is far above agreement and far below any wrong formula.
-FORWARD_ATOL = 1e-10
-# Central differences of the mean loss J with h = 1e-6: truncation h^2/6 * |J'''| ~ 1e-12 for the moderate
-# weights drawn here, rounding eps * |J| / h ~ 2.2e-16 * 3 / 1e-6 ~ 7e-10. 1e-7 is over a hundred times that.
-H, GRAD_ATOL, GRAD_RTOL = 1e-6, 1e-7, 1e-6
+# Tolerances are spec.bounds' at the implementation's precision (spec: rounding-chain, central-difference-error):
+# the forward pass within SAFETY gamma(PASS_OPS) PASS_MAGNITUDE (float64: 2.1e-12, float32: 1.1e-3); gradients
+# within SAFETY E(h) of central differences of the spec's loss at h = 1e-6 (1.4e-7) plus the same rounding.
+H = bounds.GRAD_STEP
 # Finite differences straddling the kink of ReLU at 0 (or ELU's kink in the second derivative) are wrong, not
 # the implementation: a change of h in one parameter moves each Z by less than h * 20 here, so a margin of
 # 1e-3 keeps every hidden Z on its side.
@@ -59,8 +58,9 @@ def check_forward_propagation_matches_the_spec(impl):
     def run(net):
         got, _ = forward(impl, net)
         want = numerics.forward(net.X, net.params, impl.hidden, impl.output)
-        assert_close(got, want, call="forward_propagation", what="AL", atol=FORWARD_ATOL,
-                     where=net.where(hidden=impl.hidden, output=impl.output), hints=_forward_hints(impl, net))
+        assert_close(got, want, call="forward_propagation", what="AL", atol=bounds.pass_tolerance(precision.eps(impl)),
+                     where=net.where(hidden=impl.hidden, output=impl.output), hints=_forward_hints(impl, net),
+                     precision=precision.describe(impl))
 
     run()
 
@@ -76,7 +76,8 @@ def check_forward_propagation_outputs_probabilities(impl):
                  f"probabilities in [0, 1]", where, [f"is the output layer's {impl.output} applied?"])
         if impl.output == "softmax":
             assert_close(AL.sum(axis=0), np.ones(net.m), call="forward_propagation",
-                         what="AL summed over the class axis", atol=1e-12, where=where)
+                         what="AL summed over the class axis", where=where, precision=precision.describe(impl),
+                         atol=bounds.sum_tolerance(precision.eps(impl), net.layer_dims[-1]))
 
     run()
 
@@ -171,8 +172,9 @@ def check_backward_propagation_matches_finite_differences(impl):
         got = gradients(impl, net)
         want = numerics.finite_difference_gradients(net.params, net.X, net.Y, impl.hidden, impl.output, H)
         for name in sorted(want, key=lambda k: (k[1], -int(k[2:]))):  # dW before db, the output layer first
-            assert_close(got[name], want[name], call="backward_propagation", what=name, atol=GRAD_ATOL,
-                         rtol=GRAD_RTOL, where=net.where(hidden=impl.hidden, output=impl.output),
+            atol, rtol = bounds.gradient_tolerance(precision.eps(impl))
+            assert_close(got[name], want[name], call="backward_propagation", what=name, atol=atol,
+                         rtol=rtol, where=net.where(hidden=impl.hidden, output=impl.output),
                          hints=_gradient_hints(impl, net, name))
 
     run()
@@ -189,8 +191,9 @@ def check_backward_propagation_matches_directional_derivatives_on_larger_network
         direction = {k: rng.normal(size=v.shape) / np.sqrt(v.size) for k, v in net.params.items()}
         slope = sum(float((got["d" + k] * v).sum()) for k, v in direction.items())
         want = numerics.directional_derivative(net.params, direction, net.X, net.Y, impl.hidden, impl.output, H)
+        atol, rtol = bounds.gradient_tolerance(precision.eps(impl))
         assert_close(slope, want, call="backward_propagation", what="<grads, v> (directional derivative)",
-                     atol=GRAD_ATOL, rtol=GRAD_RTOL, where=net.where(hidden=impl.hidden, output=impl.output),
+                     atol=atol, rtol=rtol, where=net.where(hidden=impl.hidden, output=impl.output),
                      hints=[lambda g, w: _first_differing(impl, net, got)])
 
     run()

@@ -429,3 +429,6 @@ CATALOGUE = [
             return probabilities
         """, "train_and_predict_learn_moons", "not probabilities"),
 ]
+import catalogue_numerics  # noqa: E402
+
+CATALOGUE += catalogue_numerics.ENTRIES

@@ -16,7 +16,7 @@ from nnspec.implementation import load
 from nnspec.report import failure_text
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "examples")
-CORRECT = ("rows_network.py", "epsilon_network.py", "torch_network.py")
+CORRECT = ("rows_network.py", "epsilon_network.py", "torch_network.py", "float32_network.py")
 
 
 def failures_of(path):

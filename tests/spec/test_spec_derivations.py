@@ -6,6 +6,7 @@ import sympy as sp
 import spec
 from spec import activations as act
 from spec import descent, dropout, layers, losses
+from spec import tolerances as tol
 from spec.derivation import Derivation, Step
 
 A, Y, i, j, K = losses.A, losses.Y, losses.i, losses.j, losses.K
@@ -59,6 +60,31 @@ WRONG_CLOSED_FORMS = {
         descent.g1**2 + descent.g2**2,
         -sp.sqrt(descent.g1**2 + descent.g2**2),
         -(descent.g1 + descent.g2),
+    ],
+    # -- tolerances: the wrong constant, power or term --------------------------------------------------------
+    "central-difference-error": [tol.h**2 * tol.F3 / 3, tol.h * tol.F3 / 2, tol.h**2 * tol.F3],
+    "central-difference-step": [
+        (tol.K_ulps * tol.eps * tol.M0 / tol.M3) ** sp.Rational(1, 3),
+        sp.sqrt(3 * tol.K_ulps * tol.eps * tol.M0 / tol.M3),
+        sp.sqrt(tol.eps),
+    ],
+    "activation-third-derivatives": [sp.Tuple(1, sp.Rational(1, 8)), sp.Tuple(2, sp.Rational(1, 4)),
+                                     sp.Tuple(2, sp.Rational(1, 6))],
+    "argument-rounding": [
+        z * sp.Derivative(sp.Function("g")(z), z),
+        sp.Derivative(sp.Function("g")(z), z) * tol.delta,
+        z * sp.Function("g")(z) * tol.delta,
+    ],
+    "softmax-rounding": [
+        sp.Matrix([tol._p[i] * tol._ds[i] for i in range(3)]),
+        sp.Matrix([tol._p[i] * (tol._ds[i] + sum(tol._p[j] * tol._ds[j] for j in range(3))) for i in range(3)]),
+    ],
+    "rounding-chain": [tol.u, tol.n * tol.u**2, tol.n * tol.u / 2],
+    "loss-stabiliser-allowance": [tol.eps / tol.q, sp.log(tol.eps / tol.q), -sp.log(1 + tol.eps / tol.q)],
+    "hoeffding-deviation": [
+        tol.R * sp.sqrt(sp.log(1 / tol.delta) / (2 * tol.N)),
+        tol.R * sp.sqrt(sp.log(2 / tol.delta) / tol.N),
+        sp.sqrt(sp.log(2 / tol.delta) / (2 * tol.N)),
     ],
 }
 
