@@ -75,7 +75,8 @@ def sigmoid_batches(draw, max_m=6):
 def _loss(impl, name, Y, P):
     where = f"[y_true.shape={impl.data(Y).shape}, layout={impl.layout}]"
     value = impl.call(name, impl.data(Y), impl.data(P))
-    return as_scalar(value, name, f"{name}(y_true, y_pred)", where, nonfinite_hints=[log_zero_hint(P)],
+    return as_scalar(value, name, f"{name}(y_true, y_pred)", where,
+                     nonfinite_hints=[log_zero_hint(P), lambda got: _swapped_hint(impl, name, Y, P)],
                      samples=Y.shape[1]), where
 
 
@@ -113,15 +114,18 @@ def _known_loss_mistakes(impl, name, Y, P):
         close = [(key, text) for value, key, text in candidates if near(float(got), value) and not near(right, value)]
         return say(*close[0]) if close else None
 
-    def swapped(got, want):
-        # Verified by calling the implementation with the arguments swapped: it then gives the spec's loss.
-        value = impl.call(name, impl.data(P), impl.data(Y))
-        if np.size(value) == 1 and near(float(np.asarray(value, dtype=np.float64).reshape(())), right):
-            return say(LOSS_SWAPPED, f"{name}(y_pred, y_true) gives the expected {right:.6g}: the arguments are read "
-                                     f"in the wrong order; the contract's is {name}(y_true, y_pred)")
-        return None
+    return [hint, lambda got, want: _swapped_hint(impl, name, Y, P)]
 
-    return [hint, swapped]
+
+def _swapped_hint(impl, name, Y, P):
+    """Verified by calling the implementation with the arguments swapped: it then gives the spec's loss."""
+    right = _spec_loss(name, Y, P)
+    value = impl.call(name, impl.data(P), impl.data(Y))
+    if np.size(value) == 1 and abs(float(np.asarray(value, dtype=np.float64).reshape(())) - right) <= (
+            tolerance(impl, Y, P, right) + 1e-6 * abs(right)):
+        return say(LOSS_SWAPPED, f"{name}(y_pred, y_true) gives the expected {right:.6g}: the arguments are read "
+                                 f"in the wrong order; the contract's is {name}(y_true, y_pred)")
+    return None
 
 
 def _loss_checks(name, batches):

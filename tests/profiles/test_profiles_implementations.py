@@ -17,11 +17,16 @@ IMPLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "impls")
 THOROUGH = os.environ.get("NNSPEC_PROFILE") == "thorough"
 FAST_CHAPTERS = ("activations", "losses", "parameters", "propagation", "dropout")
 
+# The course's compute_cost takes log(AL) unclipped: at AL exactly 0 or 1, which float64 reaches (sigmoid(37.0) ==
+# 1.0), it gives nan. A real finding in a faithful copy, named as it should be.
+DLS_COST_AT_SATURATION = {"binary_cross_entropy_is_exact_at_confident_and_saturated_probabilities":
+                          "compute_cost: binary_cross_entropy(y_true, y_pred) was nan, must be finite"}
+
 # file, profile expected, {check: verdict} beyond "passed" that are right for it, what it must provide
 CORRECT = [
-    ("dls_week4.py", "dls", {}),
-    ("dls_week4.ipynb", "dls", {}),
-    ("dls_week3.py", "dls", {}),
+    ("dls_week4.py", "dls", DLS_COST_AT_SATURATION),
+    ("dls_week4.ipynb", "dls", DLS_COST_AT_SATURATION),
+    ("dls_week3.py", "dls", DLS_COST_AT_SATURATION),
     ("dls_week3.ipynb", "dls", {}),
     ("dls_week4_old_numbering.py", "dls", {}),
     ("cs231n_layers.py", "cs231n", {}),
@@ -64,7 +69,7 @@ BROKEN = [
     ("nielsen_network2_quadratic_delta.py", "cross_entropy_derivative_is_a_minus_y",
      "CrossEntropyCost.delta(z, a, y): dZ max |error|", ""),
     ("names_table_loss_swapped.py", "cross_entropy_loss_matches_the_spec", "ce_loss: ",
-     "the arguments look swapped: cross_entropy_loss(y_pred, y_true) gave the right value"),
+     "the arguments are read in the wrong order"),
 ]
 
 

@@ -20,4 +20,4 @@ def normalise(Z):
 
 
 def ce_loss(y_true, y_pred):
-    return float(-np.mean(np.sum(y_true * np.log(y_pred), axis=0)))
+    return float(-np.mean(np.sum(y_true * np.log(np.clip(y_pred, 1e-12, 1.0)), axis=0)))
