@@ -129,6 +129,11 @@ def pytest_report_header(config):
     for impl in impls:
         lines.append(f"  {impl.name}: {impl.describe()}")
     lines.append(f"  {first.session.sandbox_line}")
+    from nnspec.precision import precision_line
+
+    computes = precision_line(first)
+    if computes:
+        lines.append(f"  {computes}")
     current = hypothesis.settings.default
     lines.append(f"  hypothesis profile {hypothesis.settings.get_current_profile_name()!r}: {current.max_examples} "
                  f"examples per check, {'derandomized' if current.derandomize else 'random'}")

@@ -96,7 +96,10 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
         summary = report.summarize(outcomes)
         verdict = report.verdict(outcomes, missing + unprovided)
         failed = verdict not in ("passed", "incomplete") or bool(missing) or not provided
-        result = {"implementation": label, "sandbox": session.sandbox_line, "header": session.header,
+        from nnspec.precision import precision_line
+
+        header = session.header + [line for line in [precision_line(impls[0])] if line]
+        result = {"implementation": label, "sandbox": session.sandbox_line, "header": header,
                   "configurations": [i.name for i in impls], "contract": summary,
                   "verdict": verdict, "failed": failed, "missing_required": missing,
                   "seconds": round(time.monotonic() - started, 2), "output": session.output_text(),
