@@ -11,6 +11,7 @@ already verified (unless the file changed). Whatever one submission does, the ba
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import select
@@ -121,6 +122,19 @@ def entry_of(staged: Staged, result: dict, seconds: float) -> dict:
     return entry
 
 
+def _report_key(report: Path) -> bytes:
+    """The report's signing key, made on first use, readable by its owner only."""
+    path = report.with_name(report.name + ".key")
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        key = os.urandom(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key.hex())
+        return key
+
+
 def changed_since_staged(staged: Staged) -> str:
     """A note when the file on disk is no longer what was verified, else ""."""
     try:
@@ -132,11 +146,18 @@ def changed_since_staged(staged: Staged) -> str:
 
 
 class Report:
-    """The batch's JSON report: {version, limits, results: {path: entry}}, saved atomically after each change."""
+    """The batch's JSON report: {version, limits, results: {path: entry}}, saved atomically after each change.
+
+    Each entry carries an HMAC-SHA256 of its content under a key kept beside the report (REPORT.key, readable by
+    its owner only, never by a sandboxed submission): an entry edited by anyone else no longer matches, and a
+    re-run verifies that submission again instead of keeping the edit.
+    """
 
     def __init__(self, path: Path, limits: Limits):
         self.path = path
         self.lock = threading.Lock()
+        self.key = _report_key(path)
+        self.edited: list[str] = []
         self.data = {"version": REPORT_VERSION, "limits": asdict(limits), "results": {}}
         if path.exists():
             try:
@@ -144,7 +165,15 @@ class Report:
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise ValueError(f"{path} is not a JSON report ({exc}): name another --report file") from None
             if isinstance(old, dict) and old.get("version") == REPORT_VERSION:
-                self.data["results"] = old.get("results", {})
+                for name, entry in (old.get("results") or {}).items():
+                    if isinstance(entry, dict) and entry.get("digest") == self.digest(entry):
+                        self.data["results"][name] = entry
+                    else:
+                        self.edited.append(name)
+
+    def digest(self, entry: dict) -> str:
+        body = json.dumps({k: v for k, v in entry.items() if k != "digest"}, sort_keys=True).encode()
+        return hmac.new(self.key, body, hashlib.sha256).hexdigest()
 
     def done(self, staged: Staged) -> bool:
         entry = self.data["results"].get(str(staged.path))
@@ -152,6 +181,7 @@ class Report:
 
     def add(self, entry: dict):
         with self.lock:
+            entry = {**entry, "digest": self.digest(entry)}
             self.data["results"][entry["path"]] = entry
             temporary = self.path.with_name(self.path.name + ".tmp")
             temporary.write_text(json.dumps(self.data, indent=2))
@@ -306,6 +336,9 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
         staged = stage(files, Path(root))
         todo = [s for s in staged if not book.done(s)]
         skipped = len(staged) - len(todo)
+        if book.edited:
+            print(f"nnspec batch: {len(book.edited)} entries of {report_path} do not match the digest nnspec wrote "
+                  f"(edited since?): verified again", file=out, flush=True)
         print(f"nnspec batch: {len(files)} implementations, {skipped} already in {report_path}, {len(todo)} to "
               f"verify with {workers} workers; limits per implementation: {limits.wall:g} s wall, {limits.cpu} s "
               f"CPU, {limits.memory_mb} MB memory, {limits.call:g} s per call", file=out, flush=True)

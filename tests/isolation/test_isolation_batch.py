@@ -98,3 +98,21 @@ def test_the_same_implementation_gets_the_same_report_twice(tmp_path):
         result.pop("seconds")
     assert reports[0] == reports[1]
     assert reports[0]["contract"]["relu"]["status"] == "failed", reports[0]["contract"]["relu"]
+
+
+def test_an_entry_edited_in_the_report_is_noticed_and_verified_again(folder, capsys):
+    report = folder / "report.json"
+    select = ["relu_matches_the_spec"]
+    (folder / "only").mkdir()
+    shutil.copy(folder / "_base.py", folder / "only")
+    shutil.copy(folder / "broken.py", folder / "only")
+    [entry] = run_batch([folder / "only"], report, LIMITS, select=select, require="relu")
+    assert entry["verdict"] == "failed", entry
+    data = json.loads(report.read_text())
+    forged = data["results"][entry["path"]]
+    forged.update(verdict="passed", message="")  # same sha256: only the digest can tell
+    report.write_text(json.dumps(data))
+    capsys.readouterr()
+    [again] = run_batch([folder / "only"], report, LIMITS, select=select, require="relu")
+    assert "1 entries of" in capsys.readouterr().out
+    assert again["verdict"] == "failed", again
