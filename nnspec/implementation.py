@@ -403,7 +403,7 @@ class Implementation:
                 cause = "timeout"
             else:
                 text = f"{name}: the implementation {exc} during this call"
-                cause = "cpu" if exc.kind == "cpu" else "crash"
+                cause = exc.kind if exc.kind in ("cpu", "memory") else "crash"
             session.given_up[self.impl_id, name] = (text, cause)
             return {}
         error = reply.get("error") or {}
@@ -460,7 +460,7 @@ class Implementation:
                 raise _error(f"{names}: timed out after {session.timeout * factor:g} s in one step of the suite's "
                              f"training loop ({len(calls)} calls)", "timeout") from None
             raise _error(f"{names}: the implementation {exc} during the suite's training loop",
-                         "cpu" if exc.kind == "cpu" else "crash") from None
+                         exc.kind if exc.kind in ("cpu", "memory") else "crash") from None
         if not reply.get("ok"):
             raise self._error(calls[reply.get("index", 0)][0], reply.get("error") or {})
         return reply["values"]

@@ -239,7 +239,8 @@ class Child:
         self.kill()
         why = getattr(self.popen, "why_killed", None)
         if why and why != "stopped by the caller":
-            return ("cpu" if "CPU" in why else "crashed"), f"was stopped by its sandbox: {why}"
+            kind = "cpu" if "CPU" in why else "memory" if "memory" in why else "crashed"
+            return kind, f"was stopped by its sandbox: {why}"
         if hasattr(self.popen, "cleanup") and code is not None and code > 128:
             code = 128 - code  # bubblewrap passes its child's death by signal N on as exit status 128 + N
         return describe_death(code)

@@ -1,5 +1,8 @@
 """Hostile submissions, tried as a student who wants a better grade would: each ends with its own honest verdict,
-and every other submission's verdict, file and report entry stays as it was."""
+and every other submission's verdict and report entry stays as it was.
+
+Twice: with the process boundary alone (--sandbox off), where an attack on the files may run but changes no verdict
+but its own, and in the sandbox (bubblewrap), where it cannot even reach them."""
 
 import json
 import os
@@ -35,8 +38,13 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+SANDBOXED = {  # what changes in the sandbox: the attacks on the checker's process and on the files do not reach
+    "kills_parent.py": ("crashed", "relu: the implementation ended its process with exit code 0"),
+}
+
+
+@pytest.fixture(scope="module", params=["off", "required"])
+def batch(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("submissions")
     for name in EXPECTED:
         if (HOSTILE / name).exists():
@@ -50,21 +58,27 @@ def batch(tmp_path_factory):
     (folder / "reference.py").write_text("def make_moons(*args, **kwargs):\n    raise SystemExit('shadowed')\n")
     before = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith("neighbour_")}
     report = tmp_path_factory.mktemp("out") / "report.json"
-    entries = run_batch([folder], report, Limits(wall=120, cpu=120, memory_mb=1024, call=10), workers=2,
+    limits = Limits(wall=120, cpu=120, memory_mb=1024, call=10, sandbox=request.param)
+    entries = run_batch([folder], report, limits, workers=2,
                         select=SELECT + ["train_and_predict_learn_the_patterns"], require="relu,softmax")
-    return folder, report, before, {Path(e["path"]).name: e for e in entries}
+    return folder, report, before, {Path(e["path"]).name: e for e in entries}, request.param
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_a_hostile_submission_gets_its_own_honest_verdict(batch, name):
-    _, _, _, entries = batch
-    verdict, fragment = EXPECTED[name]
+    *_, entries, sandbox = batch
+    verdict, fragment = (SANDBOXED if sandbox != "off" else {}).get(name, EXPECTED[name])
     entry = entries[name]
     assert entry["verdict"] == verdict and fragment in entry["message"], entry
 
 
 def test_a_rewritten_neighbour_keeps_the_verdict_of_what_it_handed_in_and_says_the_file_changed(batch):
-    folder, _, _, entries = batch
+    folder, _, _, entries, sandbox = batch
+    if sandbox != "off":
+        assert (folder / "neighbour_victim.py").read_text() == CORRECT, "the sandbox shows no neighbour to rewrite"
+        assert (folder / "neighbour_deleted.py").exists() and not (folder / "report.json").exists()
+        assert "note" not in entries["neighbour_victim.py"] and "note" not in entries["neighbour_deleted.py"]
+        return
     assert "return abs(Z)" in (folder / "neighbour_victim.py").read_text(), "the attack ran"
     victim = entries["neighbour_victim.py"]
     assert victim["verdict"] == "passed" and "changed on disk during the batch" in victim["note"], victim
@@ -74,20 +88,21 @@ def test_a_rewritten_neighbour_keeps_the_verdict_of_what_it_handed_in_and_says_t
 
 
 def test_only_the_batch_writes_the_report(batch):
-    folder, report, before, entries = batch
+    folder, report, before, entries, sandbox = batch
     saved = json.loads(report.read_text())["results"]
     assert {Path(p).name for p in saved} == set(entries), "every submission has its entry in the real report"
     assert all(saved[e["path"]]["verdict"] == e["verdict"] for e in entries.values())
-    assert (folder / "report.json").exists(), "the forgery was written where the attacker guessed, not in the report"
+    if sandbox == "off":
+        assert (folder / "report.json").exists(), "the forgery went where the attacker guessed, not into the report"
 
 
 def test_a_sibling_named_reference_changes_nothing_for_the_others(batch):
-    _, _, _, entries = batch
+    *_, entries, _ = batch
     assert entries["correct.py"]["contract"]["train"]["status"] == "passed", entries["correct.py"]
 
 
 def test_other_submissions_files_are_left_as_they_were(batch):
-    folder, _, before, _ = batch
+    folder, _, before, _, _ = batch
     after = {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before}
     assert after == before
 

@@ -47,7 +47,9 @@ def test_a_batch_reports_every_implementation_whatever_the_others_do(folder, cap
     assert verdicts["syntax_error.py"][0] == "does not import" and "SyntaxError" in verdicts["syntax_error.py"][1]
     assert verdicts["exits_at_import.py"][0] == "does not import", verdicts
     assert "sys.exit" in verdicts["exits_at_import.py"][1], verdicts
-    assert verdicts["memory.py"][0] == "failed" and "ran out of memory" in verdicts["memory.py"][1], verdicts
+    # MemoryError under RLIMIT_AS, or the sandbox's memory limit over all its processes: either way its own verdict
+    assert verdicts["memory.py"][0] == "failed", verdicts
+    assert "ran out of memory" in verdicts["memory.py"][1] or "memory over 1024 MB" in verdicts["memory.py"][1]
     assert "_base.py" not in verdicts, "files starting with _ are helpers, not implementations"
     saved = json.loads(report.read_text())["results"]
     assert {os.path.basename(p) for p in saved} == set(verdicts), saved.keys()
@@ -80,7 +82,7 @@ def test_an_implementation_over_its_cpu_limit_is_stopped_and_named(tmp_path):
     [entry] = run_batch([tmp_path], tmp_path / "report.json", Limits(wall=120, cpu=3, memory_mb=1024, call=60),
                         select=ONLY_RELU, require="relu")
     assert entry["verdict"] == "timed out", entry
-    assert "CPU-time limit" in entry["message"], entry
+    assert "CPU-time limit" in entry["message"] or "CPU time over 3 s" in entry["message"], entry
 
 
 def test_discover_rejects_a_path_that_does_not_exist(tmp_path):
