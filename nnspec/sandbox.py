@@ -391,6 +391,15 @@ def _stat(pid) -> list[str] | None:
     return text[text.rindex(")") + 2:].split()
 
 
+def _now_ticks() -> float:
+    """Now, in the clock ticks since boot that /proc/PID/stat gives a process's start time in."""
+    return float(Path("/proc/uptime").read_text().split()[0]) * TICK
+
+
+def _started(fields) -> int:
+    return int(fields[19])  # field 22: starttime
+
+
 def _pid_namespace(pid) -> str | None:
     try:
         return os.readlink(f"/proc/{pid}/ns/pid")
@@ -424,12 +433,13 @@ def _proc_usage(pids) -> tuple[float, int, float]:
 class SandboxedProcess:
     """A started process and all its descendants: `popen`, `kill()`, `why_killed`, `usage`, `cleanup()`."""
 
-    def __init__(self, popen, policy, availability, sandboxed, cgroup):
+    def __init__(self, popen, policy, availability, sandboxed, cgroup, begun):
         self.popen, self.policy, self.availability = popen, policy, availability
         self.sandboxed, self.cgroup = sandboxed, cgroup
         self.why_killed: str | None = None
         self.usage = {"cpu_seconds": 0.0, "processes": 0, "memory_mb": 0.0}  # peaks seen by the monitor
-        self._namespace = None
+        self._namespace, self._init = None, None  # its pid namespace, and its pid 1 as (pid, start time)
+        self._begun, self._reaped = begun, None  # clock ticks: its processes start between the two
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._monitor = threading.Thread(target=self._watch, name=f"sandbox-monitor-{popen.pid}", daemon=True)
@@ -455,24 +465,36 @@ class SandboxedProcess:
         self.cleanup()
 
     def members(self) -> list[int]:
-        """The pids of its processes still running, seen from outside (a zombie holds nothing and cannot be killed)."""
+        """The pids of its processes still running, seen from outside (a zombie holds nothing and cannot be killed).
+
+        A pid or a namespace's inode can be reused once freed: without a cgroup, a namespace counts only while its
+        pid 1 (the same process) runs, and a session only the processes started after this one and before its end."""
         if self.cgroup is not None:
-            pids = self.cgroup.pids()
-        elif self.sandboxed:
+            return _running(self.cgroup.pids())
+        if self.sandboxed:
             namespace = self._find_namespace()
-            pids = [p for p in _all_pids() if namespace and _pid_namespace(p) == namespace]
-        else:  # no namespace: the session it was started in (a child calling setsid() leaves it)
-            pids = [p for p in _all_pids() if (f := _stat(p)) is not None and int(f[3]) == self.popen.pid]
-        return _running(pids)
+            if namespace is None or not self._init_running():
+                return []  # its pid 1 returns only once the kernel has emptied its namespace
+            return _running(p for p in _all_pids() if _pid_namespace(p) == namespace)
+        if self.popen.poll() is not None and self._reaped is None:
+            self._reaped = _now_ticks()
+        return _running(p for p in _all_pids() if (f := _stat(p)) is not None and int(f[3]) == self.popen.pid
+                        and _started(f) >= self._begun and (self._reaped is None or _started(f) <= self._reaped))
 
     def _find_namespace(self):
-        if self._namespace is None:
+        """Its pid namespace, from bubblewrap's child (found while bubblewrap runs, remembered with that child)."""
+        if self._namespace is None and self.popen.poll() is None:
             ours = _pid_namespace(os.getpid())
             for pid in _all_pids():
                 fields = _stat(pid)
                 if fields and int(fields[1]) == self.popen.pid and _pid_namespace(pid) not in (None, ours):
+                    self._init = (pid, _started(fields))
                     self._namespace = _pid_namespace(pid)
         return self._namespace
+
+    def _init_running(self) -> bool:
+        fields = _stat(self._init[0])
+        return fields is not None and _started(fields) == self._init[1] and fields[0] not in "ZX"
 
     def measure(self) -> tuple[float, int, float]:
         """(CPU seconds, processes, memory MB) across all its processes now."""
@@ -513,13 +535,8 @@ class SandboxedProcess:
         with self._lock:
             if self.why_killed is None and self.popen.returncode is None:
                 self.why_killed = reason
-        # Once bubblewrap has returned, its pid 1 is gone and the kernel is emptying the namespace already.
-        if self.sandboxed and self.popen.poll() is None and (namespace := self._find_namespace()):
-            # pid 1 of its namespace: when it dies the kernel kills every process in the namespace.
-            for pid in _all_pids():
-                fields = _stat(pid)
-                if fields and int(fields[1]) == self.popen.pid and _pid_namespace(pid) == namespace:
-                    _signal(pid)
+        if self.sandboxed and self._find_namespace() and self._init_running():
+            _signal(self._init[0])  # pid 1 of its namespace: when it dies the kernel kills every process in it
         try:
             os.killpg(self.popen.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -603,6 +620,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     else:
         command, cwd, environment = list(map(str, argv)), workdir, _environment(env)
     preexec = _preexec(policy, sandboxed, cgroup.procs_files() if cgroup else [], preexec_fn)
+    begun = _now_ticks() - 1  # a tick early: starttime is rounded down
     try:
         popen = subprocess.Popen(command, cwd=cwd, env=environment, start_new_session=True, preexec_fn=preexec,
                                  **popen_kwargs)
@@ -610,7 +628,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
         if cgroup is not None:
             cgroup.remove()
         raise
-    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup)
+    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun)
 
 
 def describe(policy: Policy = Policy(), availability: Availability | None = None, sandbox: str = "auto") -> str:

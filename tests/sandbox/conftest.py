@@ -66,14 +66,25 @@ def run(name, *args, staging, policy=sandbox.Policy(), availability=None, env=No
     finally:
         namespace = proc._find_namespace() if proc.sandboxed else None
         proc.cleanup()
-    proc.namespace = namespace
+    proc.namespace, proc.ended = namespace, sandbox._now_ticks() + 1
     return proc, output.decode(errors="replace")
 
 
-def alive(proc) -> list[int]:
-    """Pids of the sandbox's processes still alive after it ended: its namespace's, its cgroup's, its session's."""
+def alive(proc) -> list[str]:
+    """Its processes still running after it ended (pid and command line): in its namespace, cgroup or session."""
     pids = set(proc.members())
     if proc.namespace:
         pids |= {p for p in sandbox._all_pids() if sandbox._pid_namespace(p) == proc.namespace}
     pids |= {p for p in sandbox._all_pids() if (f := sandbox._stat(p)) and int(f[3]) == proc.pid}
-    return sorted(p for p in pids if (f := sandbox._stat(p)) and f[0] != "Z")
+    # A pid or namespace inode freed by the sandbox may be reused at once (other jobs run on this machine): only a
+    # process started while the sandbox existed can be one of its.
+    ours = [p for p in pids if (f := sandbox._stat(p)) and proc._begun <= sandbox._started(f) <= proc.ended]
+    return [f"{pid} {describe(pid)}" for pid in sorted(sandbox._running(ours))]
+
+
+def describe(pid) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+        return f"{command!r} ns {sandbox._pid_namespace(pid)} stat {sandbox._stat(pid)[:4]}"
+    except OSError as exc:
+        return f"gone ({exc.strerror})"

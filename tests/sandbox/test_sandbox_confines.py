@@ -1,13 +1,14 @@
 """A hostile program in the sandbox reads and writes nothing outside, reaches no network, signals nothing."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import CHECKOUT, alive, needs_sandbox, run, snapshot
+from conftest import CHECKOUT, HOSTILE, alive, needs_sandbox, run, snapshot
 
 from nnspec import sandbox
 
@@ -150,3 +151,28 @@ def test_the_checkers_boot_program_loads_a_staged_implementation_beside_its_help
     answer = os.read(to_parent, 1024)
     os.close(to_child), os.close(to_parent)
     assert answer == b"[0.0, 2.0]", (answer, output)
+
+
+def test_a_hostile_sandbox_cannot_touch_another_running_beside_it(staging):
+    honest_dir = staging / "student_b"
+    shutil.copy(HOSTILE / "echo_fds.py", honest_dir)
+    to_child, from_parent = os.pipe()
+    to_parent, from_child = os.pipe()
+    honest = sandbox.start([sys.executable, "-I", "echo_fds.py", str(to_child), str(from_child)],
+                           workdir=honest_dir, readable=[honest_dir], pass_fds=(to_child, from_child))
+    os.close(to_child), os.close(from_child)
+    try:
+        os.write(from_parent, b"first ")
+        assert os.read(to_parent, 1024) == b"FIRST ", "the honest sandbox did not answer before the hostile ran"
+        hostile, output = run("signal_others.py", staging=staging)  # kills every pid it can see
+        killer, _ = run("fork_many.py", staging=staging, policy=sandbox.Policy(max_processes=16))
+        os.write(from_parent, b"still here")
+        answer = os.read(to_parent, 1024)
+    finally:
+        os.close(from_parent)
+        honest.wait(timeout=120)
+        honest.cleanup()
+        os.close(to_parent)
+    assert answer == b"STILL HERE", (answer, output)
+    assert honest.returncode == 0 and honest.why_killed is None, (honest.returncode, honest.why_killed)
+    assert killer.why_killed == "more than 16 processes", killer.why_killed

@@ -99,3 +99,12 @@ def test_a_sandbox_turned_off_is_described_as_missing_and_runs_unsandboxed(stagi
     with sandbox.start(["true"], workdir=staging, sandbox="off") as proc:
         proc.wait(timeout=120)
     assert not proc.sandboxed and proc.returncode == 0, (proc.sandboxed, proc.returncode)
+
+
+def test_the_sandbox_command_exits_1_and_says_why_where_there_is_none(capsys, monkeypatch):
+    missing = without_bubblewrap()
+    monkeypatch.setattr(sandbox, "probe", lambda: missing)
+    status = main(["sandbox"])
+    out = capsys.readouterr().out
+    assert status == 1, (status, out)
+    assert out.startswith("no sandbox: bubblewrap not found (apt-get install bubblewrap)"), out

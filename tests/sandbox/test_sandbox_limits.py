@@ -20,7 +20,8 @@ def test_hundreds_of_forks_are_stopped_at_the_process_cap(staging, counting):
     proc, output = run("fork_many.py", staging=staging, availability=COUNTING[counting],
                        policy=sandbox.Policy(max_processes=16))
     assert proc.why_killed == "more than 16 processes", (proc.why_killed, output)
-    assert "forked 300" not in output, output
+    if counting == "cgroup":  # the kernel refuses the fork; the monitor only kills at its next look
+        assert "fork refused after" in output and "forked 300" not in output, output
     assert alive(proc) == [], alive(proc)
 
 
