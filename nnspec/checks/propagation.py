@@ -111,14 +111,18 @@ def check_forward_propagation_is_deterministic(impl):
 
 # -- backward -------------------------------------------------------------------------------------------------------
 
-def gradients(impl, net, cache=None, probe=True):
-    """The implementation's gradients for `net` (from its own forward's cache, or `cache`), in columns, form checked."""
+def gradients(impl, net, cache=None, probe=True, params=None, X=None):
+    """The implementation's gradients for `net` (from its own forward's cache, or `cache`), in columns, form checked.
+
+    `params` and `X` (columns) replace the network's own in the call, for the checks that vary one argument.
+    """
     if cache is None:
         _, cache = forward(impl, net)
     where = net.where(layout=impl.layout)
+    params = net.params if params is None else params
+    X = net.X if X is None else X
     try:
-        grads = impl.call("backward_propagation", impl.parameters(net.params), cache, impl.data(net.X),
-                          impl.data(net.Y))
+        grads = impl.call("backward_propagation", impl.parameters(params), cache, impl.data(X), impl.data(net.Y))
     except ImplementationError as exc:
         raise ImplementationError(str(exc) + (_shape_error_hint(impl, net, str(exc)) if probe else "")) from None
     if not isinstance(grads, dict):
@@ -175,17 +179,17 @@ def _bias_shape_hint(impl, net, key):
     n = net.params[key].shape[0]
 
     def hint(array):
-        if array.size == 1 and n > 1:
+        if array.shape in (impl.data_shape(1, net.m), impl.data_shape(n, net.m)):
+            axis = 0 if impl.rows else 1
+            return (f"d{key} must have one entry per unit of layer {key[1:]}: sum dZ over the samples "
+                    f"(axis={axis}, keepdims=True), not over the units")
+        if array.size == 1 and n > 1:  # np.sum(dZ): a 0-d result (with m=1, axis=0 looks the same: said above)
             total = float(numerics.backward(net.params, net.X, net.Y, impl.hidden, impl.output)["d" + key].sum())
             if any(np.isclose(float(array.reshape(())), total * c, rtol=1e-6, atol=1e-12) for c in (1, net.m)):
                 axis = 0 if impl.rows else 1
                 return (f"d{key} is one number, dZ summed over the units and the samples (np.sum(dZ) without an "
                         f"axis): sum over the samples only, np.sum(dZ, axis={axis}, keepdims=True)")
             return None
-        if array.shape in (impl.data_shape(1, net.m), impl.data_shape(n, net.m)):
-            axis = 0 if impl.rows else 1
-            return (f"d{key} must have one entry per unit of layer {key[1:]}: sum dZ over the samples "
-                    f"(axis={axis}, keepdims=True), not over the units")
         return None
 
     return hint
@@ -308,7 +312,11 @@ def check_backward_propagation_uses_the_cache_and_parameters_it_is_given(impl):
             return ("these are the gradients of the most recent forward_propagation (another network's): "
                     "backward_propagation must compute from the cache and parameters it is given, not from state "
                     "kept by forward_propagation")
-        return None
+        # Which argument was replaced by kept state cannot be proven in general (a correct backward may ignore its
+        # parameters, reading W from the cache, or its cache, recomputing the forward pass): say what was measured.
+        return ("the same call right after forward_propagation of the first network gave the expected value: the "
+                "result depends on which forward_propagation ran last, not only on the arguments (state kept in a "
+                "module-level variable?)")
 
     for name in sorted(alone, key=lambda k: (k[1], -int(k[2:]))):
         assert_close(got[name], alone[name], call="backward_propagation",
