@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnspec.calls import ImplementationError, NotProvided
+from nnspec.calls import CheckFailure, ImplementationError, NotProvided
 from nnspec.checks import check
 from nnspec import numerics
 from nnspec import strategies as nst
@@ -90,13 +90,16 @@ def _labels(impl, AL):
 
 
 def _accuracy(impl, t, params):
+    """The test accuracy of `params`, or None when forward_propagation's AL is not finite (the loop diverged)."""
     AL, _ = impl.call_fast("forward_propagation", impl.data(t.X_test), params)
+    if isinstance(AL, np.ndarray) and np.issubdtype(AL.dtype, np.floating) and not np.isfinite(AL).all():
+        return None
     AL = impl.from_data(as_array(AL, "forward_propagation", "AL", where=f"[{t.name} test set]"))
     return float(np.mean(_labels(impl, AL) == t.y_test))
 
 
 def _suite_loop(impl, name):
-    """(best test accuracy, epochs run, reached) of the suite's loop over the implementation's primitives."""
+    """(best test accuracy, epochs run, reached, diverged) of the suite's loop over the implementation's primitives."""
     t = task(impl, name)
     # The suite's own He/Xavier-scale weights: this check is about the passes and the update working together;
     # the implementation's initialisation is judged by its own checks and by its own train.
@@ -114,19 +117,23 @@ def _suite_loop(impl, name):
             grads = impl.call_fast("backward_propagation", params, cache, X, Y)
             params = impl.call_fast("update_parameters", params, grads, lr)
         if epoch % EVERY == 0:
-            best = max(best, _accuracy(impl, t, params))
+            accuracy = _accuracy(impl, t, params)
+            if accuracy is None:
+                return best, epoch, False, True
+            best = max(best, accuracy)
             if best >= t.target:
-                return best, epoch, True
-    return best, MAX_EPOCHS[name], False
+                return best, epoch, True, False
+    return best, MAX_EPOCHS[name], False, False
 
 
 def _check_suite_loop(impl, name):
     t = task(impl, name)
-    best, epochs, reached = _suite_loop(impl, name)
+    best, epochs, reached, diverged = _suite_loop(impl, name)
     if not reached:
         fail(TRAINING_LOOP, f"the suite's mini-batch loop over the implementation's forward_propagation, "
              f"backward_propagation and update_parameters reached {name} test accuracy {best:.3f} in "
-             f"{epochs} epochs, must reach {t.target}",
+             f"{epochs} epochs" + (" and then gave a non-finite AL (diverged)" if diverged else "")
+             + f", must reach {t.target}",
              f"[layer_dims={tuple(t.layer_dims)}, learning_rate={LEARNING_RATE[impl.hidden]}, "
              f"batch_size={BATCH[name]}]")
 
@@ -159,9 +166,17 @@ def _trained(impl, X, Y, layer_dims, learning_rate, epochs, batch_size, seed, wh
         for key, shape in ((f"W{layer}", impl.weight_shape(n_out, n_in)), (f"b{layer}", impl.bias_shape(n_out))):
             if key not in params:
                 fail("train", f"the result has no {key!r}; keys were {sorted(params)}", where)
-            columns[key] = impl.from_parameters({key: as_array(params[key], "train", key, shape=shape,
-                                                               where=where)})[key]
+            value = params[key]
+            if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating) and not np.isfinite(
+                    value).all():
+                raise Diverged(f"train: returned {key} with {int((~np.isfinite(value)).sum())} non-finite entries "
+                               f"(the training diverged) {where}")
+            columns[key] = impl.from_parameters({key: as_array(value, "train", key, shape=shape, where=where)})[key]
     return columns
+
+
+class Diverged(CheckFailure):
+    """train returned parameters with nan or inf: a verdict of its own, measured like a missed target."""
 
 
 def _probe(impl):
@@ -345,18 +360,28 @@ def _train_and_score(impl, t, epochs):
 
 def _own_training(impl, name):
     t = task(impl, name)
+    diverged = None
     for epochs in OWN_TRAIN_EPOCHS[name]:
-        accuracy, where = _train_and_score(impl, t, epochs)
+        try:
+            accuracy, where = _train_and_score(impl, t, epochs)
+        except Diverged as exc:
+            diverged = str(exc)
+            break
         if accuracy >= t.target:
             return
     # Missed: measure before speaking. Is the calculus right? Do the arguments act? What does the start do?
-    best, loop_epochs, reached = _suite_loop(impl, name)
+    best, loop_epochs, reached, loop_diverged = _suite_loop(impl, name)
     try:
         effects = argument_effects(impl)
     except (AssertionError, ImplementationError):
         effects = None
-    headline = f"train + predict reached {name} test accuracy {accuracy:.3f} in {epochs} epochs"
-    if reached and effects and all(effects.values()):
+    if diverged:
+        call, message = diverged.split(": ", 1)
+        message, where = message.rsplit(" [", 1)
+        headline, where = message, "[" + where
+    else:
+        headline = f"train + predict reached {name} test accuracy {accuracy:.3f} in {epochs} epochs"
+    if not diverged and reached and effects and all(effects.values()):
         accuracy, where = _train_and_score(impl, t, EXTENDED_EPOCHS[name])
         if accuracy >= t.target:
             return  # slow is not wrong
@@ -368,7 +393,8 @@ def _own_training(impl, name):
                      f"(from the suite's initial weights); this training does not reach the target in the budget")
     else:
         lines.append(f"the suite's loop with this implementation's forward_propagation, backward_propagation and "
-                     f"update_parameters reached only {best:.3f} in {loop_epochs} epochs too: the passes or the "
+                     f"update_parameters reached only {best:.3f} in {loop_epochs} epochs"
+                     f"{' and then diverged' if loop_diverged else ' too'}: the passes or the "
                      f"update do not learn (see the checks of training loop, backward_propagation, update_parameters)")
     if effects is None:
         lines.append("whether learning_rate, batch_size and seed act could not be measured (train failed on the "
@@ -378,7 +404,7 @@ def _own_training(impl, name):
         lines.append(f"{', '.join(idle)} had no effect on what train returns" if idle else
                      "learning_rate, batch_size and seed each change what train returns")
     lines.append(_scale_measurement(impl, t))
-    fail("train", f"{headline}, must reach {t.target}", where, lines)
+    fail("train", headline if diverged else f"{headline}, must reach {t.target}", where, lines)
 
 
 def _scale_measurement(impl, t):
