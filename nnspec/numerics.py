@@ -62,7 +62,7 @@ MISTAKES = {
 }
 
 # Mistakes the hints recompute but word themselves (they need the values at hand to say which m or which product).
-VARIANTS = (*MISTAKES, "not_averaged", "m_from_features", "W_not_transposed")
+VARIANTS = (*MISTAKES, "not_averaged", "m_from_features", "W_not_transposed", "db_over_units", "db_not_summed")
 
 
 def backward(params, X, Y, hidden, output, mistake=None):
@@ -87,7 +87,12 @@ def backward(params, X, Y, hidden, output, mistake=None):
     grads = {}
     for layer in range(L, 0, -1):
         grads[f"dW{layer}"] = dZ @ As[layer - 1].T / m
-        grads[f"db{layer}"] = dZ.sum(axis=1, keepdims=True) / m
+        if mistake == "db_over_units":
+            grads[f"db{layer}"] = dZ.sum(axis=0, keepdims=True) / m  # (1, m): one number per sample
+        elif mistake == "db_not_summed":
+            grads[f"db{layer}"] = dZ / m  # (n_l, m)
+        else:
+            grads[f"db{layer}"] = dZ.sum(axis=1, keepdims=True) / m
         if layer > 1:
             W = params[f"W{layer}"]
             dA = W @ dZ if mistake == "W_not_transposed" else W.T @ dZ  # W @ dZ fits square layers only

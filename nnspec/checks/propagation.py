@@ -179,14 +179,16 @@ def _bias_shape_hint(impl, net, key):
     n = net.params[key].shape[0]
 
     def hint(array):
-        if array.shape in (impl.data_shape(1, net.m), impl.data_shape(n, net.m)):
-            axis = 0 if impl.rows else 1
-            return (f"d{key} must have one entry per unit of layer {key[1:]}: sum dZ over the samples "
-                    f"(axis={axis}, keepdims=True), not over the units")
+        axis = 0 if impl.rows else 1
+        columns = array.T if impl.rows and array.ndim == 2 else array
+        for mistake, how in (("db_over_units", "not over the units"), ("db_not_summed", "it was not summed")):
+            variant = _variant(net, impl, mistake)
+            if variant is not None and _matches(columns, variant["d" + key]):
+                return (f"d{key} must have one entry per unit of layer {key[1:]}: sum dZ over the samples "
+                        f"(axis={axis}, keepdims=True); {how}")
         if array.size == 1 and n > 1:  # np.sum(dZ): a 0-d result (with m=1, axis=0 looks the same: said above)
             total = float(numerics.backward(net.params, net.X, net.Y, impl.hidden, impl.output)["d" + key].sum())
             if any(np.isclose(float(array.reshape(())), total * c, rtol=1e-6, atol=1e-12) for c in (1, net.m)):
-                axis = 0 if impl.rows else 1
                 return (f"d{key} is one number, dZ summed over the units and the samples (np.sum(dZ) without an "
                         f"axis): sum over the samples only, np.sum(dZ, axis={axis}, keepdims=True)")
             return None
