@@ -286,6 +286,14 @@ def _close(a, b) -> bool:
     return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12)
 
 
+def _forward_is_random(impl, net):
+    """A hint, proven: the randomness comes from forward_propagation itself (two calls give different AL)."""
+    if not np.array_equal(forward(impl, net)[0], forward(impl, net)[0]):
+        return ("forward_propagation itself gives a different AL on a second call: the dropout (or other random "
+                "draw) is in forward_propagation, which predict calls")
+    return None
+
+
 def _diverse_network(impl, dims, m):
     """A network (weights of scale 2, zero biases) whose spec forward pass gives every class at least m/8 samples.
 
@@ -326,7 +334,8 @@ def check_predict_agrees_with_forward_propagation_on_any_batch(impl):
         differ = np.flatnonzero(first != second)
         fail("predict", f"a second call on the same X and parameters changed the labels of {differ.size} of {net.m} "
              f"samples (sample {differ[0]}: {first[differ[0]]} then {second[differ[0]]}), must give the same: "
-             f"predict must not draw random numbers (dropout is for training only)", where)
+             f"predict must not draw random numbers (dropout is for training only)", where,
+             [_forward_is_random(impl, net)])
     for m in dict.fromkeys((net.m, 1, K, dims[0])):
         got = first if m == net.m else _labels_of(impl, net.X[:, :m], params, m, K,
                                                   net.where(output=impl.output).replace(f"m={net.m}", f"m={m}"),
