@@ -57,14 +57,28 @@ MISTAKES = {
     "sigmoid_output_chain": "dZ of the output layer was multiplied by sigma'(Z) again: with binary cross-entropy, "
     "dZ = A - Y already includes it",
     "sign": "every gradient has the wrong sign (Y - A instead of A - Y): that is gradient ascent",
+    "derivative_at_next_Z": "the hidden activation's derivative was evaluated at the Z of the layer above "
+    "(dZ_{l-1} = dA_{l-1} * g'(Z_l)): it must be g'(Z_{l-1}), the Z of the layer being differentiated",
 }
+
+# Mistakes the hints recompute but word themselves (they need the values at hand to say which m or which product).
+VARIANTS = (*MISTAKES, "not_averaged", "m_from_features", "W_not_transposed", "db_over_units", "db_not_summed")
 
 
 def backward(params, X, Y, hidden, output, mistake=None):
-    """{dW1, db1, ...} of the mean loss by the chain rule, or with one named mistake made on purpose."""
+    """{dW1, db1, ...} of the mean loss by the chain rule, or with one named mistake (of VARIANTS) made on purpose.
+
+    A mistake whose shapes do not fit the network (W_not_transposed on non-square layers) raises ValueError.
+    """
+    if mistake is not None and mistake not in VARIANTS:
+        raise ValueError(f"mistake was {mistake!r}, must be None or one of {VARIANTS}")
     derivative = oracles.ACTIVATIONS[hidden][1]
     Zs, As = forward_all(X, params, hidden, output)
     L, m = depth(params), X.shape[1]
+    if mistake == "not_averaged":
+        m = 1
+    elif mistake == "m_from_features":
+        m = X.shape[0]
     dZ = As[L] - Y
     if mistake == "sign":
         dZ = -dZ
@@ -73,11 +87,19 @@ def backward(params, X, Y, hidden, output, mistake=None):
     grads = {}
     for layer in range(L, 0, -1):
         grads[f"dW{layer}"] = dZ @ As[layer - 1].T / m
-        grads[f"db{layer}"] = dZ.sum(axis=1, keepdims=True) / m
+        if mistake == "db_over_units":
+            grads[f"db{layer}"] = dZ.sum(axis=0, keepdims=True) / m  # (1, m): one number per sample
+        elif mistake == "db_not_summed":
+            grads[f"db{layer}"] = dZ / m  # (n_l, m)
+        else:
+            grads[f"db{layer}"] = dZ.sum(axis=1, keepdims=True) / m
         if layer > 1:
-            dA = params[f"W{layer}"].T @ dZ
+            W = params[f"W{layer}"]
+            dA = W @ dZ if mistake == "W_not_transposed" else W.T @ dZ  # W @ dZ fits square layers only
             A, Z = As[layer - 1], Zs[layer - 1]
-            if mistake == "derivative_at_A":
+            if mistake == "derivative_at_next_Z":
+                dZ = dA * derivative(Zs[layer])  # broadcasts for a single output unit, raises otherwise
+            elif mistake == "derivative_at_A":
                 dZ = dA * derivative(A)
             elif mistake == "tanh_one_minus_a":
                 dZ = dA * (1 - A)

@@ -110,12 +110,15 @@ def check_update_parameters_subtracts_the_scaled_gradient(impl):
             old, g = net.params[key], grads["d" + key]
 
             def known(got, want, old=old, g=g, key=key):
-                if np.allclose(got, old + lr * g):
-                    return f"{key} + learning_rate * d{key}: that is gradient ascent, the update must subtract"
-                if np.allclose(got, old):
-                    return f"{key} was not updated"
-                if np.allclose(got, old - g):
-                    return "the learning rate was not applied"
+                # Each diagnosis is recomputed and must fit what came and not what was due (at learning_rate 1,
+                # "not applied" and the right update are the same values, so nothing is said).
+                for variant, text in ((old + lr * g, f"{key} + learning_rate * d{key}: that is gradient ascent, "
+                                       f"the update must subtract"),
+                                      (old, f"{key} was not updated"),
+                                      (old - g, "the learning rate was not applied")):
+                    if np.allclose(got, variant, rtol=1e-9, atol=1e-12) and not np.allclose(
+                            want, variant, rtol=1e-9, atol=1e-12):
+                        return text
                 return None
 
             tol = bounds.update_tolerance(precision.eps(impl))

@@ -43,13 +43,30 @@ def forward(impl, net):
 
 def _forward_hints(impl, net):
     def hint(got, want):
+        if numerics.depth(net.params) < 2:
+            return None  # no hidden layer: every hidden activation gives the same AL, so none can be blamed
         for hidden in HIDDEN_ACTIVATIONS:
-            if hidden != impl.hidden and np.allclose(got, numerics.forward(net.X, net.params, hidden, impl.output)):
+            other = numerics.forward(net.X, net.params, hidden, impl.output)
+            if hidden != impl.hidden and _matches(got, other) and not _matches(want, other):
                 return (f"AL is what hidden layers with {hidden} give, but HIDDEN_ACTIVATION is "
                         f"{impl.hidden!r}: declare the activation the network uses")
         return None
 
     return [hint]
+
+
+def _matches(got, variant) -> bool:
+    """got equals a recomputed variant to the agreement of two correct float64 computations (a hint's proof)."""
+    return variant is not None and np.shape(got) == np.shape(variant) and np.allclose(got, variant, rtol=1e-6,
+                                                                                      atol=1e-9)
+
+
+def _variant(net, impl, mistake):
+    """The suite's gradients with `mistake` made on purpose, or None where its shapes do not fit the network."""
+    try:
+        return numerics.backward(net.params, net.X, net.Y, impl.hidden, impl.output, mistake)
+    except ValueError:
+        return None
 
 
 @check("forward_propagation", per_configuration=True)
@@ -96,15 +113,20 @@ def check_forward_propagation_is_deterministic(impl):
 
 # -- backward -------------------------------------------------------------------------------------------------------
 
-def gradients(impl, net):
-    """The implementation's gradients for `net` (from its own forward's cache), in columns, form checked."""
-    AL, cache = forward(impl, net)
+def gradients(impl, net, cache=None, probe=True, params=None, X=None):
+    """The implementation's gradients for `net` (from its own forward's cache, or `cache`), in columns, form checked.
+
+    `params` and `X` (columns) replace the network's own in the call, for the checks that vary one argument.
+    """
+    if cache is None:
+        _, cache = forward(impl, net)
     where = net.where(layout=impl.layout)
+    params = net.params if params is None else params
+    X = net.X if X is None else X
     try:
-        grads = impl.call("backward_propagation", impl.parameters(net.params), cache, impl.data(net.X),
-                          impl.data(net.Y))
+        grads = impl.call("backward_propagation", impl.parameters(params), cache, impl.data(X), impl.data(net.Y))
     except ImplementationError as exc:
-        raise ImplementationError(str(exc) + _shape_error_hint(impl, net, str(exc))) from None
+        raise ImplementationError(str(exc) + (_shape_error_hint(impl, net, str(exc)) if probe else "")) from None
     if not isinstance(grads, dict):
         fail("backward_propagation", f"returned {type(grads).__name__}, must return a dict {{'dW1', 'db1', ...}}",
              where)
@@ -123,25 +145,55 @@ def gradients(impl, net):
 
 
 def _shape_error_hint(impl, net, text):
-    """numpy's shape errors in backward usually come from a product written with W where W.T belongs."""
+    """Name the mistake behind a shape error in backward, proven on square layers where the mistake's shapes fit.
+
+    With every layer as wide as the output (K, K, ..., K), W @ dZ and g'(Z of the layer above) no longer raise;
+    the gradients then come out equal to the suite's recomputation of exactly one mistake, or no hint is given.
+    """
     if "ValueError" not in text or not any(word in text for word in ("mismatch", "not aligned", "broadcast")):
         return ""
+    K = net.layer_dims[-1]
+    square = numerics.make_network((K,) * len(net.layer_dims), max(net.m, 2), impl.output, seed=net.seed)
+    try:
+        got = gradients(impl, square, probe=False)
+    except (AssertionError, ImplementationError):
+        return ""
+    exact = _variant(square, impl, None)
     product = "dZ @ W.T" if impl.rows else "W.T @ dZ"
-    return (f"\n  hint: a shape mismatch with layer_dims={net.layer_dims}: dA_prev = {product} (W transposed; "
-            f"W alone fits only square layers), and each dW has the shape of its W")
+    texts = {
+        "W_not_transposed": f"dA_prev = {product} (W transposed): with layer_dims={square.layer_dims} the "
+        f"gradients are exactly those of dA_prev computed with W itself, which fits only square layers",
+        "derivative_at_next_Z": f"with layer_dims={square.layer_dims} the gradients are exactly those of "
+        + numerics.MISTAKES["derivative_at_next_Z"],
+    }
+    for mistake, hint in texts.items():
+        variant = _variant(square, impl, mistake)
+        if variant is not None and all(_matches(got[k], variant[k]) for k in got) and not all(
+                _matches(exact[k], variant[k]) for k in got):
+            return f"\n  hint: {hint}"
+    return ""
 
 
 def _bias_shape_hint(impl, net, key):
-    """db with one entry per sample: dZ summed over the units (np.sum(dZ, axis=0) in columns) or not summed."""
+    """db with one entry per sample (summed over the units, or not summed), or one number (summed over both)."""
     if not key.startswith("b"):
         return lambda array: None
     n = net.params[key].shape[0]
 
     def hint(array):
-        if array.shape in (impl.data_shape(1, net.m), impl.data_shape(n, net.m)):
-            axis = 0 if impl.rows else 1
-            return (f"d{key} must have one entry per unit of layer {key[1:]}: sum dZ over the samples "
-                    f"(axis={axis}, keepdims=True), not over the units")
+        axis = 0 if impl.rows else 1
+        columns = array.T if impl.rows and array.ndim == 2 else array
+        for mistake, how in (("db_over_units", "not over the units"), ("db_not_summed", "it was not summed")):
+            variant = _variant(net, impl, mistake)
+            if variant is not None and _matches(columns, variant["d" + key]):
+                return (f"d{key} must have one entry per unit of layer {key[1:]}: sum dZ over the samples "
+                        f"(axis={axis}, keepdims=True); {how}")
+        if array.size == 1 and n > 1:  # np.sum(dZ): a 0-d result (with m=1, axis=0 looks the same: said above)
+            total = float(numerics.backward(net.params, net.X, net.Y, impl.hidden, impl.output)["d" + key].sum())
+            if any(np.isclose(float(array.reshape(())), total * c, rtol=1e-6, atol=1e-12) for c in (1, net.m)):
+                return (f"d{key} is one number, dZ summed over the units and the samples (np.sum(dZ) without an "
+                        f"axis): sum over the samples only, np.sum(dZ, axis={axis}, keepdims=True)")
+            return None
         return None
 
     return hint
@@ -150,18 +202,51 @@ def _bias_shape_hint(impl, net, key):
 def _gradient_hints(impl, net, name):
     mistakes = {}
 
+    def variant(mistake):
+        if mistake not in mistakes:
+            mistakes[mistake] = _variant(net, impl, mistake)
+        return None if mistakes[mistake] is None else mistakes[mistake][name]
+
     def known(got, want):
         for mistake, text in numerics.MISTAKES.items():
             if mistake == "tanh_one_minus_a" and impl.hidden != "tanh":
                 continue
-            if mistake not in mistakes:
-                mistakes[mistake] = numerics.backward(net.params, net.X, net.Y, impl.hidden, impl.output, mistake)
-            if np.allclose(got, mistakes[mistake][name], rtol=1e-6, atol=1e-9) and not np.allclose(
-                    want, mistakes[mistake][name], rtol=1e-6, atol=1e-9):
+            if _matches(got, variant(mistake)) and not _matches(want, variant(mistake)):
                 return text
         return None
 
-    return [scale_hints(name, net.m), transposed_hint(name), known]
+    def scale(got, want):
+        # A factor of m is either no 1/m at all or m read from the feature axis when n_features is 1: recompute
+        # both, and where the values at hand cannot tell them apart, ask the implementation on a network that can.
+        by_m = _m_mistake(impl, net, name, got, want, variant)
+        return by_m if by_m is not False else scale_hints(name, net.m)(got, want)
+
+    return [scale, transposed_hint(name), known]
+
+
+M_HINTS = {
+    "not_averaged": "{name} is m={m} times too large: did you forget to divide by m?",
+    "m_from_features": "{name} was divided by the number of features ({n0}) instead of the number of samples "
+    "m={m}: m = {axis}, the samples' axis in LAYOUT {layout!r}",
+}
+
+
+def _m_mistake(impl, net, name, got, want, variant):
+    """The hint for a gradient divided by the wrong m, proven by recomputation; False when neither mistake fits."""
+    fits = [k for k in M_HINTS if _matches(got, variant(k)) and not _matches(want, variant(k))]
+    if not fits:
+        return False
+    if len(fits) > 1:  # n_features == 1: no 1/m and 1/n_features agree here; a network with 3 features decides
+        probe = numerics.make_network((3, *net.layer_dims[1:]), 5, impl.output, seed=net.seed)
+        try:
+            got_probe = gradients(impl, probe, probe=False)[name]
+        except (AssertionError, ImplementationError):
+            return None
+        fits = [k for k in fits if _matches(got_probe, _variant(probe, impl, k)[name])]
+        if len(fits) != 1:
+            return None
+    axis = "X.shape[0]" if impl.rows else "X.shape[1]"
+    return M_HINTS[fits[0]].format(name=name, m=net.m, n0=net.layer_dims[0], axis=axis, layout=impl.layout)
 
 
 @check("backward_propagation", needs=("forward_propagation",), per_configuration=True)
@@ -207,3 +292,39 @@ def _first_differing(impl, net, got):
             texts = [hint(got[name], exact[name]) for hint in _gradient_hints(impl, net, name)]
             return f"{name} differs from the chain rule's" + next((f": {t}" for t in texts if t), "")
     return None
+
+
+# Two calls of the same function on the same arrays repeat the same operations: they agree to rounding of the
+# summation order at most (a few ulps of each gradient), while a gradient of another network differs in every digit.
+SAME_CALL_RTOL, SAME_CALL_ATOL = 1e-12, 1e-15
+
+
+@check("backward_propagation", needs=("forward_propagation",), per_configuration=True)
+def check_backward_propagation_uses_the_cache_and_parameters_it_is_given(impl):
+    # forward(first), forward(second), backward(first's parameters and cache): a backward that reads state kept
+    # by the last forward (a module-level cache or parameters) computes the second network's gradients.
+    L = nst.depth_at_most(impl.depths, 3)
+    dims = (3, 5, 4, 6)[:L] + (1 if impl.output == "sigmoid" else 2,)
+    first, second = (numerics.make_network(dims, 6, impl.output, seed=seed) for seed in (21, 22))
+    alone = gradients(impl, first)  # the ordinary order: backward right after its own forward
+    _, cache = forward(impl, first)
+    forward(impl, second)
+    got = gradients(impl, first, cache=cache)
+    where = first.where(hidden=impl.hidden, output=impl.output)
+
+    def stale(g, w):
+        latest = gradients(impl, second)
+        if all(_matches(got[k], latest[k]) for k in got):
+            return ("these are the gradients of the most recent forward_propagation (another network's): "
+                    "backward_propagation must compute from the cache and parameters it is given, not from state "
+                    "kept by forward_propagation")
+        # Which argument was replaced by kept state cannot be proven in general (a correct backward may ignore its
+        # parameters, reading W from the cache, or its cache, recomputing the forward pass): say what was measured.
+        return ("the same call right after forward_propagation of the first network gave the expected value: the "
+                "result depends on which forward_propagation ran last, not only on the arguments (state kept in a "
+                "module-level variable?)")
+
+    for name in sorted(alone, key=lambda k: (k[1], -int(k[2:]))):
+        assert_close(got[name], alone[name], call="backward_propagation",
+                     what=f"{name} after a forward_propagation of another network (cache and parameters of the first "
+                     f"passed)", atol=SAME_CALL_ATOL, rtol=SAME_CALL_RTOL, where=where, hints=[stale])

@@ -9,6 +9,7 @@ that the same check passes on the unbroken base, so the catch is due to the mist
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -29,6 +30,12 @@ class Mistake:
     code: str  # Python source run in the base module's namespace after the base, replacing what it defines
     check: str  # the name of the check (nnspec.checks.by_name) expected to catch it
     fragment: str  # a piece of the failure message that explains the mistake
+    blames: str = ""  # the function the message must name first; "" for the first function `code` defines
+
+    @property
+    def culprit(self) -> str:
+        """The function the failure message must start with."""
+        return self.blames or (re.search(r"^\s*def (\w+)", self.code, re.M) or [None, ""])[1]
 
     def source(self) -> str:
         return base_source(self.base, self.code)
@@ -427,7 +434,448 @@ CATALOGUE = [
         def predict(X, parameters):
             probabilities, _ = forward_propagation(X, parameters)
             return probabilities
-        """, "train_and_predict_learn_moons", "not probabilities"),
+        """, "train_and_predict_learn_moons", "these are forward_propagation's probabilities"),
+
+    # -- state kept outside the arguments -----------------------------------------------------------------------
+    Mistake(
+        "backward_reads_the_cache_kept_by_the_last_forward",
+        "forward stores its caches in a module-level variable, backward reads that instead of its cache argument",
+        COLUMNS, """
+        _last_caches = None
+
+        def forward_propagation(X, parameters):
+            global _last_caches
+            L = len(parameters) // 2
+            caches = []
+            A = X
+            for l in range(1, L + 1):
+                A_prev = A
+                Z = parameters["W" + str(l)] @ A_prev + parameters["b" + str(l)]
+                A = softmax(Z) if l == L else relu(Z)
+                caches.append((A_prev, Z))
+            _last_caches = caches
+            return A, caches
+
+        def backward_propagation(parameters, cache, X, Y):
+            cache = _last_caches
+            L = len(cache)
+            m = X.shape[1]
+            grads = {}
+            dZ = cross_entropy_derivative(Y, softmax(cache[-1][1]))
+            for l in range(L, 0, -1):
+                A_prev, _ = cache[l - 1]
+                grads["dW" + str(l)] = dZ @ A_prev.T / m
+                grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+                if l > 1:
+                    dZ = (parameters["W" + str(l)].T @ dZ) * relu_derivative(cache[l - 2][1])
+            return grads
+        """, "backward_propagation_uses_the_cache_and_parameters_it_is_given", "depends on which forward_propagation ran last",
+        blames="backward_propagation"),
+    Mistake(
+        "backward_uses_the_parameters_kept_by_the_last_forward",
+        "forward keeps the parameters in a global (a notebook's `params`), backward multiplies by those",
+        COLUMNS, """
+        params = None
+
+        def forward_propagation(X, parameters):
+            global params
+            params = parameters
+            L = len(parameters) // 2
+            caches = []
+            A = X
+            for l in range(1, L + 1):
+                A_prev = A
+                Z = parameters["W" + str(l)] @ A_prev + parameters["b" + str(l)]
+                A = softmax(Z) if l == L else relu(Z)
+                caches.append((A_prev, Z))
+            return A, caches
+
+        def backward_propagation(parameters, cache, X, Y):
+            L = len(cache)
+            m = X.shape[1]
+            grads = {}
+            dZ = cross_entropy_derivative(Y, softmax(cache[-1][1]))
+            for l in range(L, 0, -1):
+                A_prev, _ = cache[l - 1]
+                grads["dW" + str(l)] = dZ @ A_prev.T / m
+                grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+                if l > 1:
+                    dZ = (params["W" + str(l)].T @ dZ) * relu_derivative(cache[l - 2][1])
+            return grads
+        """, "backward_propagation_uses_the_cache_and_parameters_it_is_given",
+        "depends on which forward_propagation ran last", blames="backward_propagation"),
+    Mistake(
+        "backward_uses_module_level_activations",
+        "forward assigns `global Z1, A1, A2`, backward reads the globals instead of its cache",
+        ROWS, """
+        Z1 = A1 = A2 = None
+
+        def forward_propagation(X, parameters):
+            global Z1, A1, A2
+            Z1 = X @ parameters["W1"] + parameters["b1"]
+            A1 = tanh(Z1)
+            A2 = sigmoid(A1 @ parameters["W2"] + parameters["b2"])
+            return A2, {"Z1": Z1, "A1": A1, "A2": A2}
+
+        def backward_propagation(parameters, cache, X, Y):
+            m = X.shape[0]
+            dZ2 = A2 - Y
+            dZ1 = (dZ2 @ parameters["W2"].T) * tanh_derivative(Z1)
+            return {"dW1": X.T @ dZ1 / m, "db1": dZ1.sum(axis=0, keepdims=True) / m,
+                    "dW2": A1.T @ dZ2 / m, "db2": dZ2.sum(axis=0, keepdims=True) / m}
+        """, "backward_propagation_uses_the_cache_and_parameters_it_is_given", "depends on which forward_propagation ran last",
+        blames="backward_propagation"),
+    Mistake(
+        "backward_uses_the_input_kept_by_the_last_forward",
+        "forward keeps X in a module-level variable; backward's dW1 uses it instead of the X it is given",
+        ROWS, """
+        _inputs = None
+
+        def forward_propagation(X, parameters):
+            global _inputs
+            _inputs = X
+            Z1 = X @ parameters["W1"] + parameters["b1"]
+            A1 = tanh(Z1)
+            Z2 = A1 @ parameters["W2"] + parameters["b2"]
+            return sigmoid(Z2), {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": sigmoid(Z2)}
+
+        def backward_propagation(parameters, cache, X, Y):
+            m = X.shape[0]
+            dZ2 = cache["A2"] - Y
+            dZ1 = (dZ2 @ parameters["W2"].T) * tanh_derivative(cache["Z1"])
+            return {"dW1": _inputs.T @ dZ1 / m, "db1": dZ1.sum(axis=0, keepdims=True) / m,
+                    "dW2": cache["A1"].T @ dZ2 / m, "db2": dZ2.sum(axis=0, keepdims=True) / m}
+        """, "backward_propagation_uses_the_cache_and_parameters_it_is_given", "depends on which forward_propagation ran last",
+        blames="backward_propagation"),
+    Mistake(
+        "backward_uses_the_output_kept_by_the_last_forward",
+        "forward keeps AL in a global for the loss; backward starts from it (dZ = AL - Y)",
+        COLUMNS, """
+        AL = None
+
+        def forward_propagation(X, parameters):
+            global AL
+            L = len(parameters) // 2
+            caches = []
+            A = X
+            for l in range(1, L + 1):
+                A_prev = A
+                Z = parameters["W" + str(l)] @ A_prev + parameters["b" + str(l)]
+                A = softmax(Z) if l == L else relu(Z)
+                caches.append((A_prev, Z))
+            AL = A
+            return A, caches
+
+        def backward_propagation(parameters, cache, X, Y):
+            L = len(cache)
+            m = X.shape[1]
+            grads = {}
+            dZ = cross_entropy_derivative(Y, AL)
+            for l in range(L, 0, -1):
+                A_prev, _ = cache[l - 1]
+                grads["dW" + str(l)] = dZ @ A_prev.T / m
+                grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+                if l > 1:
+                    dZ = (parameters["W" + str(l)].T @ dZ) * relu_derivative(cache[l - 2][1])
+            return grads
+        """, "backward_propagation_uses_the_cache_and_parameters_it_is_given",
+        "depends on which forward_propagation ran last", blames="backward_propagation"),
+    # -- train's arguments --------------------------------------------------------------------------------------
+    Mistake(
+        "train_with_a_hard_coded_learning_rate", "update_parameters(parameters, grads, 0.1): the argument is unused",
+        COLUMNS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            np.random.seed(seed)
+            parameters = initialize_parameters(layer_dims)
+            m = X.shape[1]
+            for epoch in range(epochs):
+                order = np.random.permutation(m)
+                for start in range(0, m, batch_size):
+                    batch = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[:, batch], parameters)
+                    grads = backward_propagation(parameters, cache, X[:, batch], Y[:, batch])
+                    parameters = update_parameters(parameters, grads, 0.1)
+            return parameters
+        """, "train_uses_its_learning_rate_and_batch_size", "learning_rate has no effect"),
+    Mistake(
+        "train_is_full_batch_whatever_batch_size_says", "gradient descent on all of X each epoch",
+        COLUMNS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            np.random.seed(seed)
+            parameters = initialize_parameters(layer_dims)
+            for epoch in range(epochs):
+                _, cache = forward_propagation(X, parameters)
+                grads = backward_propagation(parameters, cache, X, Y)
+                parameters = update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_uses_its_learning_rate_and_batch_size", "batch_size has no effect"),
+    Mistake(
+        "train_with_a_fixed_seed", "np.random.seed(42) whatever seed is passed",
+        COLUMNS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            np.random.seed(42)
+            parameters = initialize_parameters(layer_dims)
+            m = X.shape[1]
+            for epoch in range(epochs):
+                order = np.random.permutation(m)
+                for start in range(0, m, batch_size):
+                    batch = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[:, batch], parameters)
+                    grads = backward_propagation(parameters, cache, X[:, batch], Y[:, batch])
+                    parameters = update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_gives_the_same_parameters_for_the_same_seed_and_others_for_another",
+        "a fixed seed inside train ignores the argument"),
+    Mistake(
+        "train_never_seeds", "no np.random.seed(seed): every call starts from other weights",
+        COLUMNS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            parameters = initialize_parameters(layer_dims)
+            m = X.shape[1]
+            for epoch in range(epochs):
+                order = np.random.permutation(m)
+                for start in range(0, m, batch_size):
+                    batch = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[:, batch], parameters)
+                    grads = backward_propagation(parameters, cache, X[:, batch], Y[:, batch])
+                    parameters = update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_gives_the_same_parameters_for_the_same_seed_and_others_for_another",
+        "must come from the seed"),
+    Mistake(
+        "train_shuffles_with_an_unseeded_generator", "the weights come from the seed, the shuffling does not",
+        COLUMNS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            np.random.seed(seed)
+            parameters = initialize_parameters(layer_dims)
+            shuffler = np.random.default_rng()
+            m = X.shape[1]
+            for epoch in range(epochs):
+                order = shuffler.permutation(m)
+                for start in range(0, m, batch_size):
+                    batch = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[:, batch], parameters)
+                    grads = backward_propagation(parameters, cache, X[:, batch], Y[:, batch])
+                    parameters = update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_gives_the_same_parameters_for_the_same_seed_and_others_for_another", "must return the same"),
+    Mistake(
+        "train_with_a_module_level_batch_size", "BATCH_SIZE = 32 at the top of the notebook, the argument unused",
+        ROWS, """
+        BATCH_SIZE = 32
+
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            rng = np.random.default_rng(seed)
+            parameters = initialize_parameters(layer_dims, rng)
+            m = X.shape[0]
+            for _ in range(epochs):
+                order = rng.permutation(m)
+                for start in range(0, m, BATCH_SIZE):
+                    rows = order[start:start + BATCH_SIZE]
+                    _, cache = forward_propagation(X[rows], parameters)
+                    grads = backward_propagation(parameters, cache, X[rows], Y[rows])
+                    parameters = update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_uses_its_learning_rate_and_batch_size", "batch_size has no effect"),
+    Mistake(
+        "train_initialises_from_an_unseeded_generator", "initialize_parameters(layer_dims) draws from a fresh rng",
+        ROWS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            rng = np.random.default_rng(seed)
+            parameters = initialize_parameters(layer_dims)
+            m = X.shape[0]
+            for _ in range(epochs):
+                order = rng.permutation(m)
+                for start in range(0, m, batch_size):
+                    rows = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[rows], parameters)
+                    grads = backward_propagation(parameters, cache, X[rows], Y[rows])
+                    parameters = update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_gives_the_same_parameters_for_the_same_seed_and_others_for_another", "must come from the seed"),
+    Mistake(
+        "train_with_the_generator_seeded_by_a_constant", "np.random.default_rng(0): the seed argument is unused",
+        ROWS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            rng = np.random.default_rng(0)
+            parameters = initialize_parameters(layer_dims, rng)
+            m = X.shape[0]
+            for _ in range(epochs):
+                order = rng.permutation(m)
+                for start in range(0, m, batch_size):
+                    rows = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[rows], parameters)
+                    grads = backward_propagation(parameters, cache, X[rows], Y[rows])
+                    parameters = update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_gives_the_same_parameters_for_the_same_seed_and_others_for_another",
+        "a fixed seed inside train ignores the argument"),
+    Mistake(
+        "train_discards_the_functional_update", "update_parameters returns new arrays, and train never assigns them",
+        ROWS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            rng = np.random.default_rng(seed)
+            parameters = initialize_parameters(layer_dims, rng)
+            m = X.shape[0]
+            for _ in range(epochs):
+                order = rng.permutation(m)
+                for start in range(0, m, batch_size):
+                    rows = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[rows], parameters)
+                    grads = backward_propagation(parameters, cache, X[rows], Y[rows])
+                    update_parameters(parameters, grads, learning_rate)
+            return parameters
+        """, "train_uses_its_learning_rate_and_batch_size", "returned the parameters it started from"),
+    Mistake(
+        "train_decays_the_learning_rate_every_epoch", "learning_rate / (1 + epoch): the steps vanish before it learns",
+        COLUMNS, """
+        def train(X, Y, layer_dims, learning_rate, epochs, batch_size, seed):
+            np.random.seed(seed)
+            parameters = initialize_parameters(layer_dims)
+            m = X.shape[1]
+            for epoch in range(epochs):
+                order = np.random.permutation(m)
+                for start in range(0, m, batch_size):
+                    batch = order[start:start + batch_size]
+                    _, cache = forward_propagation(X[:, batch], parameters)
+                    grads = backward_propagation(parameters, cache, X[:, batch], Y[:, batch])
+                    parameters = update_parameters(parameters, grads, learning_rate / (1 + epoch))
+            return parameters
+        """, "train_and_predict_learn_the_patterns", "the calculus is right"),
+    # -- predict ------------------------------------------------------------------------------------------------
+    Mistake(
+        "predict_leaves_dropout_on", "predict runs the training forward pass, dropout with keep_prob 0.8 included",
+        COLUMNS, """
+        def predict(X, parameters):
+            L = len(parameters) // 2
+            A = X
+            for l in range(1, L + 1):
+                Z = parameters["W" + str(l)] @ A + parameters["b" + str(l)]
+                A = softmax(Z) if l == L else dropout_forward(relu(Z), 0.8)[0]
+            return np.argmax(A, axis=0)
+        """, "predict_agrees_with_forward_propagation_on_any_batch", "must not draw random numbers"),
+    Mistake(
+        "predict_guesses_the_class_axis_from_the_shape", "the classes taken to be the shorter axis of AL",
+        COLUMNS, """
+        def predict(X, parameters):
+            probabilities, _ = forward_propagation(X, parameters)
+            axis = 0 if probabilities.shape[0] < probabilities.shape[1] else 1
+            return np.argmax(probabilities, axis=axis)
+        """, "predict_agrees_with_forward_propagation_on_any_batch", "argmaxes over the samples' axis"),
+    Mistake(
+        "predict_transposes_a_wide_X", "X.T when X has more columns than rows: a guess that fails for one sample",
+        ROWS, """
+        def predict(X, parameters):
+            if X.shape[0] < X.shape[1]:
+                X = X.T
+            A2, _ = forward_propagation(X, parameters)
+            return (A2[:, 0] > 0.5).astype(int)
+        """, "predict_agrees_with_forward_propagation_on_any_batch", "predict raised ValueError"),
+    Mistake(
+        "predict_thresholds_the_probability_at_zero", "A2 > 0, the threshold of the logits, on probabilities",
+        ROWS, """
+        def predict(X, parameters):
+            A2, _ = forward_propagation(X, parameters)
+            return (A2[:, 0] > 0).astype(int)
+        """, "predict_agrees_with_forward_propagation_on_any_batch", "must agree with it"),
+    Mistake(
+        "predict_argmax_without_an_axis", "np.argmax(AL): one index into the flattened array",
+        COLUMNS, """
+        def predict(X, parameters):
+            probabilities, _ = forward_propagation(X, parameters)
+            return np.argmax(probabilities)
+        """, "predict_agrees_with_forward_propagation_on_any_batch", "must hold one label per sample"),
+    Mistake(
+        "predict_uses_the_parameters_of_the_last_train", "train keeps its result in a global that predict reads",
+        COLUMNS, """
+        trained = None
+
+        def predict(X, parameters):
+            probabilities, _ = forward_propagation(X, trained)
+            return np.argmax(probabilities, axis=0)
+        """, "predict_agrees_with_forward_propagation_on_any_batch", "predict raised"),
+    Mistake(
+        "predict_of_a_sigmoid_output_takes_the_argmax", "argmax over the single output unit: always class 0",
+        ROWS, """
+        def predict(X, parameters):
+            A2, _ = forward_propagation(X, parameters)
+            return np.argmax(A2, axis=1)
+        """, "predict_agrees_with_forward_propagation_on_any_batch", "must agree with it"),
+    # -- backward: the values at hand prove the hint ------------------------------------------------------------
+    Mistake(
+        "db_summed_without_an_axis", "np.sum(dZ) / m: one number for the whole layer",
+        COLUMNS, """
+        def backward_propagation(parameters, cache, X, Y):
+            L = len(cache)
+            m = X.shape[1]
+            grads = {}
+            dZ = cross_entropy_derivative(Y, softmax(cache[-1][1]))
+            for l in range(L, 0, -1):
+                A_prev, _ = cache[l - 1]
+                grads["dW" + str(l)] = dZ @ A_prev.T / m
+                grads["db" + str(l)] = np.sum(dZ) / m
+                if l > 1:
+                    dZ = (parameters["W" + str(l)].T @ dZ) * relu_derivative(cache[l - 2][1])
+            return grads
+        """, "backward_propagation_matches_finite_differences", "np.sum(dZ) without an axis"),
+    Mistake(
+        "m_taken_from_the_feature_axis", "m = X.shape[0] in columns: the number of features",
+        COLUMNS, """
+        def backward_propagation(parameters, cache, X, Y):
+            L = len(cache)
+            m = X.shape[0]
+            grads = {}
+            dZ = cross_entropy_derivative(Y, softmax(cache[-1][1]))
+            for l in range(L, 0, -1):
+                A_prev, _ = cache[l - 1]
+                grads["dW" + str(l)] = dZ @ A_prev.T / m
+                grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+                if l > 1:
+                    dZ = (parameters["W" + str(l)].T @ dZ) * relu_derivative(cache[l - 2][1])
+            return grads
+        """, "backward_propagation_matches_finite_differences", "divided by the number of features"),
+    Mistake(
+        "m_taken_from_the_feature_axis_of_a_rows_module", "m = X.shape[1] in rows: the number of features",
+        ROWS, """
+        def backward_propagation(parameters, cache, X, Y):
+            m = X.shape[1]
+            dZ2 = cache["A2"] - Y
+            dZ1 = (dZ2 @ parameters["W2"].T) * tanh_derivative(cache["Z1"])
+            return {"dW1": X.T @ dZ1 / m, "db1": dZ1.sum(axis=0, keepdims=True) / m,
+                    "dW2": cache["A1"].T @ dZ2 / m, "db2": dZ2.sum(axis=0, keepdims=True) / m}
+        """, "backward_propagation_matches_finite_differences", "divided by the number of features"),
+    Mistake(
+        "derivative_at_the_Z_of_the_layer_above", "relu_derivative(cache[l - 1][1]): the index of the layer above",
+        COLUMNS, """
+        def backward_propagation(parameters, cache, X, Y):
+            L = len(cache)
+            m = X.shape[1]
+            grads = {}
+            dZ = cross_entropy_derivative(Y, softmax(cache[-1][1]))
+            for l in range(L, 0, -1):
+                A_prev, _ = cache[l - 1]
+                grads["dW" + str(l)] = dZ @ A_prev.T / m
+                grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+                if l > 1:
+                    dZ = (parameters["W" + str(l)].T @ dZ) * relu_derivative(cache[l - 1][1])
+            return grads
+        """, "backward_propagation_matches_finite_differences", "the Z of the layer above"),
+    Mistake(
+        "tanh_derivative_at_the_output_Z", "tanh_derivative(Z2): the output layer's Z, broadcast over the units",
+        ROWS, """
+        def backward_propagation(parameters, cache, X, Y):
+            m = X.shape[0]
+            dZ2 = cache["A2"] - Y
+            dZ1 = (dZ2 @ parameters["W2"].T) * tanh_derivative(cache["Z2"])
+            return {"dW1": X.T @ dZ1 / m, "db1": dZ1.sum(axis=0, keepdims=True) / m,
+                    "dW2": cache["A1"].T @ dZ2 / m, "db2": dZ2.sum(axis=0, keepdims=True) / m}
+        """, "backward_propagation_matches_finite_differences", "the Z of the layer above"),
+    Mistake(
+        "update_with_the_learning_rate_forgotten_in_a_dict_comprehension", "{k: v - grads['d' + k]}: no rate",
+        ROWS, """
+        def update_parameters(parameters, grads, learning_rate):
+            return {key: value - grads["d" + key] for key, value in parameters.items()}
+        """, "update_parameters_subtracts_the_scaled_gradient", "learning rate was not applied"),
 ]
 import catalogue_numerics  # noqa: E402
 

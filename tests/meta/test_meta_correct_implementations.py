@@ -1,8 +1,10 @@
 """Correct implementations written differently from the reference pass every check of the contract.
 
 The examples in examples/ differ from the reference in layout, in numerical style (an epsilon in the log,
-boolean masks, in-place updates, numpy's global generator) and in where their gradients come from (PyTorch's
-autograd). A check that failed one of them would be rejecting a correct network.
+boolean masks, in-place updates, numpy's global generator), in where their gradients come from (PyTorch's
+autograd), in their initial scale (0.01 * randn, which trains slowly), in structure (a class behind the module
+functions, a functional rows network, caches holding W that backward reads instead of its parameters). A check that
+failed one of them would be rejecting a correct network.
 """
 
 import os
@@ -16,7 +18,8 @@ from nnspec.implementation import load
 from nnspec.report import failure_text
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "examples")
-CORRECT = ("rows_network.py", "epsilon_network.py", "torch_network.py", "float32_network.py")
+CORRECT = ("rows_network.py", "epsilon_network.py", "torch_network.py", "float32_network.py", "dls_network.py",
+           "class_network.py", "rows_functional_network.py", "deep_cache_network.py")
 
 
 def failures_of(path):
