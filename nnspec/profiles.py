@@ -68,9 +68,19 @@ class ProfileError(ValueError):
     """--profile named no profile; the message lists the choices."""
 
 
+WRITTEN_TO_THE_CONTRACT = 10  # contract names a file defines itself from which no profile is guessed
+
+
 def recognise(defined_names) -> tuple:
     """(profile name or None, reason) from the names a file defines."""
+    from nnspec.contract import CONTRACT
+
     defined = set(defined_names)
+    own = [n for n in CONTRACT if n in defined]
+    if len(own) >= WRITTEN_TO_THE_CONTRACT and "NNSPEC_NAMES" not in defined:
+        # A file written to the contract may share a course's names (layer_sizes, forward_propagation): its own
+        # functions are what it offers (--profile NAME still forces an adapter).
+        return None, f"defines {len(own)} of the contract's {len(CONTRACT)} names itself: no profile needed"
     for name in ORDER:
         for signature in PROFILES[name].signatures:
             if defined.issuperset(signature):

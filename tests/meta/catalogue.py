@@ -60,6 +60,11 @@ def shared_session() -> Session:
     return _SESSION[0]
 
 
+def implementations_of(source: str, name: str) -> list[Implementation]:
+    """A module's source loaded as an implementation, in the catalogue's process."""
+    return load_source(source, name, session=shared_session())
+
+
 def base_implementation(base: str) -> Implementation:
     return load_source(base_source(base), base, session=shared_session())[0]
 
@@ -71,7 +76,7 @@ CATALOGUE = [
         COLUMNS, """
         def tanh_derivative(Z):
             return 1 - np.tanh(Z)
-        """, "tanh_derivative_matches_the_spec_and_finite_differences", "1 - tanh(Z)**2"),
+        """, "tanh_derivative_matches_the_spec_and_finite_differences", "this is 1 - tanh(Z): the derivative"),
     Mistake(
         "tanh_derivative_written_for_the_activation",
         "1 - Z**2: the derivative in terms of A = tanh(Z), applied to the Z the contract passes",
@@ -136,7 +141,7 @@ CATALOGUE = [
         def softmax(Z):
             expZ = np.exp(Z)
             return expZ / np.sum(expZ, axis=0, keepdims=True)
-        """, "softmax_has_no_overflow_for_logits_up_to_1e4", "subtract the max"),
+        """, "softmax_has_no_overflow_for_logits_up_to_1e4", "subtract the max over the class axis before exp"),
     # -- losses -------------------------------------------------------------------------------------------------
     Mistake(
         "cross_entropy_summed_not_averaged", "the loss of the batch, not the mean loss per sample",

@@ -84,7 +84,7 @@ ENTRIES = [
         def binary_cross_entropy(y_true, y_pred):
             p = np.maximum(y_pred, 1e-4)
             return -np.sum(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)) / y_true.shape[1]
-        """, "binary_cross_entropy_is_exact_at_confident_and_saturated_probabilities", "is what clipping y_pred"),
+        """, "binary_cross_entropy_is_exact_at_confident_and_saturated_probabilities", "clipping y_pred to [0.0001"),
     Mistake(
         "binary_cross_entropy_nan_at_saturation", "no epsilon: 0 * log(0) = nan when y_pred is exactly 0 or 1",
         COLUMNS, """
@@ -131,7 +131,7 @@ ENTRIES = [
         FLOAT32, """
         def tanh_derivative(Z):
             return 1 - np.tanh(_f(Z))
-        """, "tanh_derivative_matches_the_spec_and_finite_differences", "1 - tanh(Z)**2"),
+        """, "tanh_derivative_matches_the_spec_and_finite_differences", "this is 1 - tanh(Z): the derivative"),
     Mistake(
         "float32_softmax_over_the_samples", "axis=1 in a float32 columns network",
         FLOAT32, """
@@ -139,14 +139,14 @@ ENTRIES = [
             Z = _f(Z)
             e = np.exp(Z - Z.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
-        """, "softmax_matches_the_spec", "wrong axis"),
+        """, "softmax_matches_the_spec", "normalised over the wrong axis"),
     Mistake(
         "float32_cross_entropy_summed", "the float32 loss of the batch, not its mean",
         FLOAT32, """
         def cross_entropy_loss(y_true, y_pred):
             y_true, y_pred = _f(y_true), np.clip(_f(y_pred), CLIP, 1 - CLIP)
             return DTYPE(-(y_true * np.log(y_pred)).sum())
-        """, "cross_entropy_loss_is_a_mean_over_samples", "not a mean"),
+        """, "cross_entropy_loss_is_a_mean_over_samples", "loss doubled when the batch was duplicated"),
     Mistake(
         "float32_backward_without_1_over_m", "dW = dZ @ A_prev.T in float32: the gradient of the summed loss",
         FLOAT32, """
@@ -160,14 +160,14 @@ ENTRIES = [
                 if l > 1:
                     dZ = (_f(parameters[f"W{l}"]).T @ dZ) * tanh_derivative(cache[f"Z{l - 1}"])
             return grads
-        """, "backward_propagation_matches_finite_differences", "backward_propagation: d"),
+        """, "backward_propagation_matches_finite_differences", "did you forget to divide by m?"),
     Mistake(
         "float32_elu_ignores_alpha", "alpha never used in a float32 elu",
         FLOAT32, """
         def elu(Z, alpha=1.0):
             Z = _f(Z)
             return np.where(Z > 0, Z, np.expm1(np.minimum(Z, 0))).astype(DTYPE)
-        """, "elu_matches_the_spec", "elu ignores its alpha argument"),
+        """, "elu_matches_the_spec", "ignores its alpha"),
     Mistake(
         "float32_update_climbs", "theta + lr * grad in float32",
         FLOAT32, """
@@ -183,5 +183,5 @@ ENTRIES = [
             A = _f(A)
             mask = (rng.random(A.shape) < keep_prob).astype(DTYPE)
             return A * mask, mask
-        """, "dropout_forward_preserves_the_expected_activation", "not rescaled"),
+        """, "dropout_forward_preserves_the_expected_activation", "the survivors are not rescaled"),
 ]

@@ -28,8 +28,8 @@ def failure_of(name: str) -> str:
 # Entries that make the same mistake in two places (two layouts, the forward and the backward pass), so one's hint
 # rightly says the other's fragment too.
 SAME_DIAGNOSIS = {
-    frozenset({"tanh_derivative_written_for_the_activation", "tanh_derivative_forgets_the_square"}),
     frozenset({"softmax_of_a_rows_module_over_axis_0", "softmax_over_the_sample_axis"}),
+    frozenset({"softmax_of_a_rows_module_over_axis_0", "float32_softmax_over_the_samples"}),
     frozenset({"dropout_backward_without_the_scale", "dropout_not_rescaled"}),
 }
 
@@ -62,12 +62,15 @@ def test_a_broken_implementation_is_caught_by_the_expected_check_with_an_explana
 @pytest.mark.parametrize("mistake", ENTRIES, ids=[m.name for m in ENTRIES])
 def test_no_hint_speaks_on_another_entrys_mistake(mistake):
     # Hints are enumerated through the catalogue: an entry whose fragment is said by a hint names that hint. On
-    # every other entry (with another diagnosis), that fragment must not appear in any hint line.
+    # every other entry (with another diagnosis), that fragment must not appear in any hint line. Two entries whose
+    # hints each say the other's fragment make the same mistake (float64 and float32 twins, one overflow in two
+    # functions): that is one diagnosis, not a misfire.
     hints = hint_lines(failure_of(mistake.name))
     misfires = [other.name for other in ENTRIES
                 if other.fragment != mistake.fragment and frozenset({mistake.name, other.name}) not in SAME_DIAGNOSIS
                 and other.fragment in hint_lines(failure_of(other.name))
-                and other.fragment in hints]
+                and other.fragment in hints
+                and mistake.fragment not in hint_lines(failure_of(other.name))]
     assert not misfires, f"{mistake.name} gets the hints of {misfires}:\n{hints}"
 
 

@@ -36,14 +36,14 @@ def test_a_factor_of_m_with_one_feature_is_told_apart_by_asking_again(mistake, s
 
 def test_no_hidden_activation_is_blamed_on_a_network_without_a_hidden_layer():
     # Off by 1e-8 relative: every hidden activation gives the same AL here, so none of them may be named.
-    module = catalogue.base_module(catalogue.ROWS, """
+    module = catalogue.base_source(catalogue.ROWS, """
         DEPTHS = (1,)
 
         def forward_propagation(X, parameters):
             Z1 = X @ parameters["W1"] + parameters["b1"]
             return sigmoid(Z1) * (1 + 1e-8), {"Z1": Z1}
-        """, "one_layer")
-    impl = catalogue.from_module(module, "one_layer")[0]
+        """)
+    impl = catalogue.implementations_of(module, "one_layer")[0]
     with pytest.raises(AssertionError) as caught:
         by_name("forward_propagation_matches_the_spec")(impl)
     text = failure_text(caught.value)
@@ -54,7 +54,7 @@ def test_no_hidden_activation_is_blamed_on_a_network_without_a_hidden_layer():
 def test_a_shape_error_that_is_not_w_for_w_transposed_gets_no_transpose_hint():
     # dA_prev from the W of the layer below: numpy raises on most shapes, and on square layers the gradients match
     # no mistake the suite can recompute, so the W.T hint (which used to follow any shape error) must not speak.
-    module = catalogue.base_module(catalogue.COLUMNS, """
+    module = catalogue.base_source(catalogue.COLUMNS, """
         def backward_propagation(parameters, cache, X, Y):
             L = len(cache)
             m = X.shape[1]
@@ -67,8 +67,8 @@ def test_a_shape_error_that_is_not_w_for_w_transposed_gets_no_transpose_hint():
                 if l > 1:
                     dZ = (parameters["W" + str(l - 1)].T @ dZ) * relu_derivative(cache[l - 2][1])
             return grads
-        """, "W_of_the_layer_below")
-    impl = catalogue.from_module(module, "W_of_the_layer_below")[0]
+        """)
+    impl = catalogue.implementations_of(module, "W_of_the_layer_below")[0]
     with pytest.raises(AssertionError) as caught:
         by_name("backward_propagation_matches_finite_differences")(impl)
     text = failure_text(caught.value)

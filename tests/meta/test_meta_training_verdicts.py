@@ -39,26 +39,26 @@ def test_a_training_that_does_not_get_there_is_told_its_calculus_is_right():
 
 
 def test_a_training_with_wrong_gradients_is_not_called_slow():
-    module = catalogue.base_module(catalogue.COLUMNS, """
+    module = catalogue.base_source(catalogue.COLUMNS, """
         _correct_backward = backward_propagation
 
         def backward_propagation(parameters, cache, X, Y):
             return {k: -v for k, v in _correct_backward(parameters, cache, X, Y).items()}
-        """, "ascent")
-    impl = catalogue.from_module(module, "ascent")[0]
+        """)
+    impl = catalogue.implementations_of(module, "ascent")[0]
     text = verdict(impl)
     assert "the calculus is right" not in text, text
     assert "the passes or the update do not learn" in text, text
 
 
 def test_a_tiny_relu_start_is_measured_and_named():
-    module = catalogue.base_module(catalogue.COLUMNS, """
+    module = catalogue.base_source(catalogue.COLUMNS, """
         def initialize_parameters(layer_dims):
             return {key: value for l in range(1, len(layer_dims)) for key, value in
                     (("W" + str(l), np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01),
                      ("b" + str(l), np.zeros((layer_dims[l], 1))))}
-        """, "tiny")
-    impl = catalogue.from_module(module, "tiny")[0]
+        """)
+    impl = catalogue.implementations_of(module, "tiny")[0]
     t = training.task(impl, "moons")
     text = training._scale_measurement(impl, t)
     std = float(text.split("std of ")[1].split(" ")[0])
