@@ -1,6 +1,7 @@
 """nnspec's own test runs: the plugin even without installing, and no skip counted as a pass in CI."""
 
 import os
+import sys
 from importlib.metadata import entry_points
 
 import pytest
@@ -8,6 +9,19 @@ import pytest
 # Installed (pip install -e .), the plugin comes in through its pytest11 entry point; this is for a bare checkout.
 if not any(ep.value == "nnspec.pytest_plugin" for ep in entry_points(group="pytest11")):
     pytest_plugins = ["nnspec.pytest_plugin"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tests"))  # tests/background.py
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    # Heavy jobs of the selected test modules start now, in processes of their own (tests/background.py).
+    if config.getoption("impl", None):
+        return
+    import background
+
+    for module in dict.fromkeys(getattr(item, "module", None) for item in items):
+        for name, function in getattr(module, "BACKGROUND", {}).items():
+            background.start(name, function)
 
 
 @pytest.hookimpl(hookwrapper=True)

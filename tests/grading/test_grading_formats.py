@@ -49,7 +49,7 @@ def test_gradescope_gets_the_score_each_item_and_the_hint_as_markdown(tmp_path):
     (path,) = write(CASES["failed"], "gradescope", tmp_path / "results.json")
     data = json.loads(path.read_text())
     test = next(t for t in data["tests"] if t["name"] == "backward_propagation")
-    assert data["score"] == pytest.approx(100 * 12 / 13, abs=1e-3), data["score"]
+    assert data["score"] == pytest.approx(100 * 13 / 14, abs=1e-3), data["score"]
     assert test["status"] == "failed" and test["score"] == 0, test
     assert "**Hint:** dW1 is m=2 times too large" in test["output"], test["output"]
     assert data["execution_time"] == 2 or data["execution_time"] == 3, data
@@ -58,7 +58,7 @@ def test_gradescope_gets_the_score_each_item_and_the_hint_as_markdown(tmp_path):
 def test_prairielearn_is_gradable_with_a_score_between_0_and_1(tmp_path):
     (path,) = write(CASES["failed"], "prairielearn", tmp_path / "results.json")
     data = json.loads(path.read_text())
-    assert data["gradable"] is True and data["score"] == pytest.approx(12 / 13, abs=1e-6), data
+    assert data["gradable"] is True and data["score"] == pytest.approx(13 / 14, abs=1e-6), data
 
 
 def test_a_hidden_item_is_shown_after_the_deadline(tmp_path):

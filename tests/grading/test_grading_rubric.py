@@ -44,7 +44,6 @@ def test_a_rubric_file_gives_points_required_and_hidden_per_item(tmp_path):
 
 @pytest.mark.parametrize("text, fragment", [
     ("[items]\nreluu = 1\n", "items.reluu: 'reluu' is not a contract row nor a check"),
-    ("[items]\npredict = 1\n", 'give its points to the row "train"'),
     ("[items]\nrelu = -1\n", "items.relu.points was -1, must be a number >= 0"),
     ("[items.relu]\npoints = 1\nhiden = true\n", "items.relu: unknown key 'hiden'"),
     ("[items.relu]\npoints = 1\nrequired = 'yes'\n", "items.relu.required was 'yes', must be true or false"),
@@ -63,7 +62,7 @@ def test_a_failed_row_scores_zero_and_keeps_its_message_and_hint():
     graded = grade(result({"backward_propagation": "failed"}))
     item = next(i for i in graded.items if i.name == "backward_propagation")
     assert graded.verdict == "failed" and item.points == 0, (graded.verdict, item)
-    assert graded.score == pytest.approx(100 * 12 / 13), graded.score
+    assert graded.score == pytest.approx(100 * 13 / 14), graded.score
     assert item.hints == ["dW1 is m=2 times too large: did you forget to divide by m?"], item.hints
     assert "dW1 max |error|" in item.message, item.message
 
@@ -87,8 +86,8 @@ def test_a_submission_that_died_keeps_the_points_it_earned_before(verdict, why):
     graded = grade(entry(verdict, keep=5, message="the implementation was killed during check x"))
     reached = [i for i in graded.items if i.status == "passed"]
     unreached = [i for i in graded.items if i.status == "not reached"]
-    assert len(reached) == 5 and len(unreached) == 8, [(i.name, i.status) for i in graded.items]
-    assert graded.score == pytest.approx(100 * 5 / 13), graded.score
+    assert len(reached) == 5 and len(unreached) == 9, [(i.name, i.status) for i in graded.items]
+    assert graded.score == pytest.approx(100 * 5 / 14), graded.score
     assert why in unreached[0].message and "killed during check x" in unreached[0].message, unreached[0].message
 
 

@@ -4,12 +4,16 @@ and every other submission's verdict and report entry stays as it was.
 Twice: with the process boundary alone (--sandbox off), where an attack on the files may run but changes no verdict
 but its own, and in the sandbox (bubblewrap), where it cannot even reach them."""
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import background
 
 import numpy as np
 import pytest
@@ -43,9 +47,10 @@ SANDBOXED = {  # what changes in the sandbox: the attacks on the checker's proce
 }
 
 
-@pytest.fixture(scope="module", params=["off", "required"])
-def batch(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("submissions")
+def _attacks(sandbox: str):
+    """The batch of hostile and correct submissions, in a folder of its own: (folder, report, before, entries, mode)."""
+    folder = Path(tempfile.mkdtemp(prefix="nnspec-attacks-")) / "submissions"
+    folder.mkdir()
     for name in EXPECTED:
         if (HOSTILE / name).exists():
             shutil.copy(HOSTILE / name, folder)
@@ -57,11 +62,20 @@ def batch(tmp_path_factory, request):
     # A sibling named like the suite's own package must change nothing for anyone else.
     (folder / "reference.py").write_text("def make_moons(*args, **kwargs):\n    raise SystemExit('shadowed')\n")
     before = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith("neighbour_")}
-    report = tmp_path_factory.mktemp("out") / "report.json"
-    limits = Limits(wall=120, cpu=120, memory_mb=1024, call=10, sandbox=request.param)
-    entries = run_batch([folder], report, limits, workers=2,
+    report = folder.parent / "report.json"
+    limits = Limits(wall=120, cpu=120, memory_mb=1024, call=10, sandbox=sandbox)
+    entries = run_batch([folder], report, limits, workers=2, out=io.StringIO(),
                         select=SELECT + ["train_and_predict_learn_the_patterns"], require="relu,softmax")
-    return folder, report, before, {Path(e["path"]).name: e for e in entries}, request.param
+    return folder, report, before, {Path(e["path"]).name: e for e in entries}, sandbox
+
+
+# Both batches run from the start of the session, in processes of their own (tests/background.py).
+BACKGROUND = {"attacks_off": lambda: _attacks("off"), "attacks_sandboxed": lambda: _attacks("required")}
+
+
+@pytest.fixture(scope="module", params=["attacks_off", "attacks_sandboxed"])
+def batch(request):
+    return background.result(request.param, BACKGROUND[request.param])
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from nnspec.calls import NotProvided
-from nnspec.checks import all_checks, by_name
+import background
+from nnspec.checks import by_name
 from nnspec.contract import CONTRACT
 from nnspec.implementation import load
 from nnspec.report import failure_text
@@ -22,30 +22,42 @@ CORRECT = ("rows_network.py", "epsilon_network.py", "torch_network.py", "float32
            "class_network.py", "rows_functional_network.py", "deep_cache_network.py")
 
 
-def failures_of(path):
-    """Every check, in every configuration it applies to: the failures as text (NotProvided is a failure too)."""
-    impls = load(path)
-    failures = []
-    for check in all_checks():
-        for impl in impls if check.per_configuration else impls[:1]:
-            try:
-                check(impl)
-            except NotProvided as exc:
-                # "not applicable" (e.g. a task a declared depth cannot learn) is a verdict, not a gap
-                if exc.name != "not applicable":
-                    failures.append(f"{check.name} [{impl.name}]: {exc}")
-            except AssertionError as exc:
-                failures.append(f"{check.name} [{impl.name}]: {failure_text(exc)}")
-    return impls, failures
+def _verify_every_example():
+    available = [name for name in CORRECT if name != "torch_network.py" or _has_torch()]
+    results = background.verify_in_a_process([os.path.join(EXAMPLES, name) for name in available], require="all")
+    return dict(zip(available, results))
+
+
+def _has_torch() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# Every check of every example runs in a process of its own, started when the tests are collected.
+BACKGROUND = {"correct_examples": _verify_every_example}
+
+
+def failures_of(result):
+    """Every check that did not pass, in every configuration it applies to ("not applicable" is a verdict, not a gap)."""
+    if "load_error" in result:
+        return [result["load_error"]]
+    return [f"{o['check']} [{o['implementation']}]: {o['message']}" for o in result["outcomes"]
+            if o["status"] not in ("passed", "not applicable")]
 
 
 @pytest.mark.parametrize("example", CORRECT)
 def test_a_correct_example_passes_every_check(example):
     if example == "torch_network.py":
         pytest.importorskip("torch")  # CI installs torch==2.13.0, so this runs there
-    impls, failures = failures_of(os.path.join(EXAMPLES, example))
-    assert impls[0].missing == (), f"{example} must provide every contract name, lacks {impls[0].missing}"
+    result = background.result("correct_examples", _verify_every_example)[example]
+    assert not result.get("missing_required"), f"{example} must provide every contract name, lacks " \
+                                               f"{result.get('missing_required')}"
+    failures = failures_of(result)
     assert not failures, f"{example} failed {len(failures)} checks:\n\n" + "\n\n".join(failures)
+    assert result["verdict"] == "passed", result["verdict"]
 
 
 def test_the_examples_declare_different_layouts_and_configurations():

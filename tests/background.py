@@ -1,0 +1,44 @@
+"""Heavy jobs started as soon as the tests are collected, to run in processes of their own on the machine's other
+core while the rest of the suite runs; a test that needs a job's result waits for it.
+
+A test module declares `BACKGROUND = {name: function}`; conftest.py starts each function of a module that has a
+selected test (in a thread, which only waits for the processes the function starts), and `result(name)` returns
+what it returned, or raises what it raised.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnspec-background")
+_JOBS: dict[str, Future] = {}
+
+
+def start(name: str, function) -> None:
+    if name not in _JOBS:
+        _JOBS[name] = _POOL.submit(function)
+
+
+def result(name: str, function=None):
+    """The job's result; started here if it was not (a test run alone, or selected by its node id)."""
+    if name not in _JOBS:
+        start(name, function)
+    return _JOBS[name].result()
+
+
+def verify_in_a_process(paths, **options) -> list[dict]:
+    """runner.verify of each path, one after the other, in one python process of its own (imports paid once)."""
+    code = ("import json, sys\nfrom nnspec import runner\noptions = json.loads(sys.argv[1])\n"
+            "print(json.dumps([runner.verify(p, quiet=True, **options) for p in sys.argv[2:]]))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(options), *map(str, paths)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"the verifying process failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
