@@ -8,6 +8,7 @@ import pytest
 
 from nnspec.checks import by_name
 from nnspec.implementation import load
+from nnspec.process import Limits
 from nnspec.report import cause_of, failure_text
 
 HOSTILE = os.path.join(os.path.dirname(__file__), "..", "hostile")
@@ -77,7 +78,9 @@ def test_printing_at_the_file_descriptor_level_is_kept_to_a_bounded_excerpt():
 
 
 def test_memory_exhaustion_fails_the_call_with_its_name():
-    text, cause = relu_failure(hostile("memory"))
+    # 512 MB of address space: memory.py's first gigabyte is refused at once.
+    impl = load(os.path.join(HOSTILE, "memory.py"), limits=Limits(memory_mb=512))[0]
+    text, cause = relu_failure(impl)
     assert "relu ran out of memory" in text and cause == "memory", text
 
 

@@ -6,8 +6,12 @@ other .py files every chapter but training, the other notebooks (the same code a
 chapter; NNSPEC_PROFILE=thorough runs every chapter on all of them. Each broken one must fail its expected check with a message that names its own function.
 """
 
+import json
 import os
+import subprocess
+import sys
 
+import background
 import numpy as np
 import pytest
 
@@ -77,16 +81,33 @@ def verdicts(loaded, chapters):
     return {name: verdict for name, verdict in outcomes(loaded, chapters).items() if verdict != "not applicable"}
 
 
+def chapters_of(filename):
+    """The chapters a correct file is verified on (None: all of them)."""
+    if THOROUGH or filename == "dls_week4.ipynb":
+        return None
+    return VARIANT_CHAPTERS.get(filename, ("propagation",) if filename.endswith(".ipynb") else FAST_CHAPTERS)
+
+
+def _run_the_profiles() -> dict:
+    """profiles_run.py's verdicts for every correct file, computed in a process of its own."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(background.ROOT),
+                                                                    os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "profiles_run.py")],
+                          cwd=background.ROOT, env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"profiles_run.py failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+BACKGROUND = {"profiles": _run_the_profiles}
+
+
 @pytest.mark.parametrize("filename, profile, expected", CORRECT, ids=[os.path.basename(c[0]) + ("-example" if "examples" in c[0] else "") for c in CORRECT])
 def test_a_faithful_implementation_of_a_profile_passes_every_applicable_check(filename, profile, expected):
-    loaded = load_adapted(os.path.join(IMPLS, filename))
-    assert loaded.profile == profile, f"{filename} was recognised as {loaded.profile} ({loaded.reason})"
-    if THOROUGH or filename == "dls_week4.ipynb":
-        chapters = None
-    else:
-        chapters = VARIANT_CHAPTERS.get(filename, ("propagation",) if filename.endswith(".ipynb") else FAST_CHAPTERS)
+    found = background.result("profiles", _run_the_profiles)[filename]
+    assert found["profile"] == profile, f"{filename} was recognised as {found['profile']} ({found['reason']})"
     wrong = {}
-    for name, verdict in verdicts(loaded, chapters).items():
+    for name, verdict in found["verdicts"].items():
         due = expected.get(name, "passed")
         if not verdict.startswith(due):
             wrong[name] = verdict

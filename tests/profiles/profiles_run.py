@@ -1,0 +1,31 @@
+"""Verify every faithful profile implementation: `python tests/profiles/profiles_run.py` prints JSON.
+
+{file: {"profile": recognised profile, "reason": why, "verdicts": {check: verdict}}} for each file of
+test_profiles_implementations.CORRECT, over the chapters that test names. The test starts it in the background (a
+process of its own, on the other core) and asserts on what it prints.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/, for background.py
+
+from nnspec import settings  # noqa: E402
+
+import test_profiles_implementations as tests  # noqa: E402
+
+
+def main():
+    settings.load()  # the run's hypothesis profile, as pytest's plugin loads it
+    found = {}
+    for filename, _, _ in tests.CORRECT:
+        loaded = tests.load_adapted(os.path.join(tests.IMPLS, filename))
+        found[filename] = {"profile": loaded.profile, "reason": loaded.reason,
+                           "verdicts": tests.verdicts(loaded, tests.chapters_of(filename))}
+    print(json.dumps(found))
+
+
+if __name__ == "__main__":
+    main()
