@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Two at a time: with the main run, that keeps both cores busy without crowding them.
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnspec-background")
 _JOBS: dict[str, Future] = {}
 
