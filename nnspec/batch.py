@@ -119,6 +119,8 @@ def entry_of(staged: Staged, result: dict, seconds: float) -> dict:
         entry["missing_required"] = result.get("missing_required", [])
     if result.get("output"):
         entry["output"] = result["output"][:500]
+    if result.get("boundary"):
+        entry["boundary"] = result["boundary"]
     return entry
 
 

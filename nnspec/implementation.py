@@ -308,6 +308,7 @@ class Implementation:
     output: str
     depths: tuple
     declared: dict = field(default_factory=dict)
+    artifacts: dict = field(default_factory=dict)  # what a check leaves for the report (the moons boundary)
 
     # -- what it provides -------------------------------------------------------------------------------------
     @property

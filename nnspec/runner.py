@@ -104,7 +104,9 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
                   "verdict": verdict, "failed": failed, "missing_required": missing,
                   "seconds": round(time.monotonic() - started, 2), "output": session.output_text(),
                   "outcomes": report.as_dict(outcomes)}
-        emit({"event": "done", **{k: v for k, v in result.items() if k != "outcomes"}})
+        if "boundary" in impls[0].artifacts:
+            result["boundary"] = impls[0].artifacts["boundary"]
+        emit({"event": "done", **{k: v for k, v in result.items() if k not in ("outcomes", "boundary")}})
         return result
     finally:
         session.close()

@@ -1,6 +1,7 @@
 """The gradebook CSV and the HTML page: their structure, and the page rendered by a real headless Chromium."""
 
 import csv
+import io
 import os
 import shutil
 import struct
@@ -154,3 +155,15 @@ def decode_png(data: bytes):
         rows.append(bytes(line))
         previous = line
     return width, height, np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(height, width, channels)
+
+
+def test_a_batch_entry_carries_the_boundary_its_own_train_learned_on_moons(tmp_path):
+    from nnspec.batch import Limits, run_batch
+
+    shutil.copy(Path(__file__).resolve().parents[2] / "examples" / "epsilon_network.py", tmp_path)
+    [entry] = run_batch([tmp_path], tmp_path / "report.json", Limits(sandbox="off"), workers=1, out=io.StringIO(),
+                        select=["train_and_predict_learn_moons"], require="train")
+    field = entry["boundary"]
+    labels = np.array(field["labels"])
+    assert labels.shape == (48, 48) and set(np.unique(labels)) == {0, 1}, labels.shape
+    assert 0.2 < labels.mean() < 0.8, "both moons have their region"
