@@ -2,7 +2,7 @@
 train acts on each of its arguments; predict agrees with forward_propagation on any batch.
 
 Slow is not wrong: when train misses the target, the suite measures why before it speaks (its own loop with the
-implementation's primitives, the initial weight scale, the arguments' effects); when the calculus is right and every
+implementation's primitives, the initial weight scale, the arguments' effects); when the primitives learn in that loop and every
 argument acts, train gets a longer budget (EXTENDED_EPOCHS) and passes if it gets there.
 """
 
@@ -413,7 +413,9 @@ def _own_training(impl, name):
         headline += f" and {accuracy:.3f} in {EXTENDED_EPOCHS[name]}"
     lines = []
     if reached:
-        lines.append(f"the calculus is right: the suite's loop with this implementation's forward_propagation, "
+        # Learning together is not proof of exact calculus (dW m times too large still learns the patterns): the
+        # gradient checks say that; this says where the training goes wrong.
+        lines.append(f"the primitives learn: the suite's loop with this implementation's forward_propagation, "
                      f"backward_propagation and update_parameters reached {best:.3f} in {loop_epochs} epochs "
                      f"(from the suite's initial weights); this training does not reach the target in the budget")
     else:

@@ -746,7 +746,7 @@ CATALOGUE = [
                     grads = backward_propagation(parameters, cache, X[:, batch], Y[:, batch])
                     parameters = update_parameters(parameters, grads, learning_rate / (1 + epoch))
             return parameters
-        """, "train_and_predict_learn_the_patterns", "the calculus is right"),
+        """, "train_and_predict_learn_the_patterns", "the primitives learn"),
     # -- predict ------------------------------------------------------------------------------------------------
     Mistake(
         "predict_leaves_dropout_on", "predict runs the training forward pass, dropout with keep_prob 0.8 included",

@@ -32,7 +32,7 @@ def test_a_slow_correct_network_passes_on_the_longer_budget():
 def test_a_training_that_does_not_get_there_is_told_its_calculus_is_right():
     mistake = next(m for m in catalogue.CATALOGUE if m.name == "train_decays_the_learning_rate_every_epoch")
     text = verdict(mistake.implementation())
-    assert "the calculus is right" in text and "does not reach the target in the budget" in text, text
+    assert "the primitives learn" in text and "does not reach the target in the budget" in text, text
     assert "learning_rate, batch_size and seed each change what train returns" in text, text
     assert "initialize_parameters gives W1 a std of" in text, text
     assert "fail too, they locate the error" not in text, text
@@ -47,7 +47,7 @@ def test_a_training_with_wrong_gradients_is_not_called_slow():
         """)
     impl = catalogue.implementations_of(module, "ascent")[0]
     text = verdict(impl)
-    assert "the calculus is right" not in text, text
+    assert "the primitives learn" not in text, text
     assert "the passes or the update do not learn" in text, text
 
 
