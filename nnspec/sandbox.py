@@ -582,8 +582,10 @@ def _preexec(policy: Policy, sandboxed: bool, procs_files: list[str], then):
             limit(resource.RLIMIT_CPU, int(policy.cpu_seconds) + 5)
         if not sandboxed:
             limit(resource.RLIMIT_FSIZE, policy.tmp_mb * 2 ** 20)
-            if policy.memory_mb is not None and not procs_files:
-                limit(resource.RLIMIT_AS, int(policy.memory_mb * 2 ** 20))
+        if policy.memory_mb is not None:
+            # Per process, a backstop beside the total: untouched memory (calloc'd gigabytes) never shows in a
+            # cgroup's or the monitor's count, but its address space does, and Python then raises MemoryError.
+            limit(resource.RLIMIT_AS, int(policy.memory_mb * 2 ** 20))
         if then is not None:
             then()
     return run
