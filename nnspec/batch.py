@@ -344,8 +344,9 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
         print(f"nnspec batch: {len(files)} implementations, {skipped} already in {report_path}, {len(todo)} to "
               f"verify with {workers} workers; limits per implementation: {limits.wall:g} s wall, {limits.cpu} s "
               f"CPU, {limits.memory_mb} MB memory, {limits.call:g} s per call", file=out, flush=True)
-        print(sandbox_line(limits.sandbox, ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu)), file=out,
-              flush=True)
+        protection = sandbox_line(limits.sandbox, ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu))
+        book.data["sandbox"] = protection  # the report says what protected the verdicts it holds
+        print(protection, file=out, flush=True)
         started = time.monotonic()
         pool_workers = [Worker() for _ in range(max(1, min(workers, len(todo) or 1)))]
         free = list(pool_workers)

@@ -54,6 +54,8 @@ def _attacks(sandbox: str):
     for name in EXPECTED:
         if (HOSTILE / name).exists():
             shutil.copy(HOSTILE / name, folder)
+    if sandbox != "off":
+        shutil.copy(HOSTILE / "daemon_at_import.py", folder)
     shutil.copy(HOSTILE / "_base.py", folder)
     (folder / "_where.py").write_text(f"FOLDER = {str(folder)!r}\n")
     (folder / "correct.py").write_text(CORRECT)
@@ -84,6 +86,21 @@ def test_a_hostile_submission_gets_its_own_honest_verdict(batch, name):
     verdict, fragment = (SANDBOXED if sandbox != "off" else {}).get(name, EXPECTED[name])
     entry = entries[name]
     assert entry["verdict"] == verdict and fragment in entry["message"], entry
+
+
+def test_no_process_of_a_sandboxed_submission_outlives_the_batch():
+    # Only in the sandbox: outside it a double-forked daemon in a session of its own escapes (README says so).
+    *_, entries, _ = background.result("attacks_sandboxed", BACKGROUND["attacks_sandboxed"])
+    assert entries["daemon_at_import.py"]["verdict"] == "passed", entries["daemon_at_import.py"]
+    survivors = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = open(f"/proc/{pid}/cmdline", "rb").read()
+        except OSError:
+            continue
+        if b"nnspec-daemon-marker" in cmdline or b"nnspec-staging-" in cmdline:
+            survivors.append((pid, cmdline[:120]))
+    assert not survivors, survivors
 
 
 def test_a_rewritten_neighbour_keeps_the_verdict_of_what_it_handed_in_and_says_the_file_changed(batch):
