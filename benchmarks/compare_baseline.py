@@ -3,8 +3,7 @@
     python benchmarks/compare_baseline.py [--rev 33f9fec] [--runs 5]
 
 It checks the earlier commit out with `git worktree add` into a temporary folder and installs each tree, as
-README.md says, into a virtual environment of its own (sharing this Python's site-packages for numpy, sympy,
-pytest and hypothesis); then it times, alternating between the two so that both see the same machine:
+README.md says (`pip install -e ".[test]"`), into a fresh virtual environment of its own; then it times, alternating between the two so that both see the same machine:
 `python -m pytest --impl examples/rows_network.py` (median of --runs) and `python benchmarks/bench_batch.py
 --workers 2` (once each; it prints its own verdict count).
 """
@@ -26,10 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def venv(tree: Path, folder: Path) -> str:
     """A virtual environment with `tree` installed editable; its python."""
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     python = str(folder / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(tree)],
-                   check=True, capture_output=True)
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "-e", f"{tree}[test]"], check=True, capture_output=True)
     return python
 
 
