@@ -39,9 +39,22 @@ def folder(tmp_path):
     return tmp_path
 
 
-def test_a_batch_reports_every_implementation_whatever_the_others_do(folder, capsys):
-    report = folder / "report.json"
-    entries = by_name(run_batch([folder], report, LIMITS, workers=2, select=ONLY_RELU, require="relu"))
+def _batch_twice() -> tuple:
+    """A batch of hostile, broken and correct files; then the same batch again after one file changed."""
+    folder = Path(tempfile.mkdtemp(prefix="nnspec-batch-"))
+    copy_hostile(folder, "segfault", "os_exit", "syntax_error", "exits_at_import", "memory")
+    (folder / "correct.py").write_text(CORRECT)
+    (folder / "broken.py").write_text(BROKEN)
+    report, first, second = folder / "report.json", io.StringIO(), io.StringIO()
+    entries = by_name(run_batch([folder], report, LIMITS, workers=2, select=ONLY_RELU, require="relu", out=first))
+    saved = json.loads(report.read_text())["results"]
+    (folder / "broken.py").write_text(CORRECT)
+    again = by_name(run_batch([folder], report, LIMITS, workers=2, select=ONLY_RELU, require="relu", out=second))
+    return entries, saved, first.getvalue(), again, second.getvalue()
+
+
+def test_a_batch_reports_every_implementation_whatever_the_others_do():
+    entries, saved, out, again, out_again = background.result("batch_twice", _batch_twice)
     verdicts = {name: (e["verdict"], e["message"]) for name, e in entries.items()}
     assert verdicts["correct.py"] == ("passed", ""), verdicts
     assert verdicts["broken.py"][0] == "failed" and "relu(Z) max |error|" in verdicts["broken.py"][1], verdicts
@@ -55,16 +68,12 @@ def test_a_batch_reports_every_implementation_whatever_the_others_do(folder, cap
     assert verdicts["memory.py"][0] == "failed", verdicts
     assert "ran out of memory" in verdicts["memory.py"][1] or "memory over 1024 MB" in verdicts["memory.py"][1]
     assert "_base.py" not in verdicts, "files starting with _ are helpers, not implementations"
-    saved = json.loads(report.read_text())["results"]
     assert {os.path.basename(p) for p in saved} == set(verdicts), saved.keys()
-    out = capsys.readouterr().out
     assert f"[{len(verdicts)}/{len(verdicts)}]" in out and "eta" in out, out
     assert "segfault.py" in out.split("implementation")[-1], "the table has a row per implementation"
 
     # Run again, as after an interruption: what the report holds is skipped, a file changed since is verified.
-    (folder / "broken.py").write_text(CORRECT)
-    again = by_name(run_batch([folder], report, LIMITS, workers=2, select=ONLY_RELU, require="relu"))
-    out = capsys.readouterr().out
+    out = out_again
     assert f"{len(verdicts) - 1} already in" in out and "1 to verify" in out, out
     assert again["broken.py"]["verdict"] == "passed", again["broken.py"]
     assert {k: v for k, v in again.items() if k != "broken.py"} == {k: v for k, v in entries.items()
@@ -87,6 +96,7 @@ def _hang_under(limits):
 # well under a second: a margin of 10), and the per-call limit (60 s) never fires first. Both run in the background
 # from the start of the session, each in its own processes.
 BACKGROUND = {
+    "batch_twice": _batch_twice,
     "hang_over_wall_time": lambda: _hang_under(Limits(wall=3, cpu=120, memory_mb=1024, call=60)),
     "hang_over_cpu_time": lambda: _hang_under(Limits(wall=120, cpu=3, memory_mb=1024, call=60)),
 }
