@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from nnspec.calls import CheckFailure
-from nnspec.contract import CONTRACT, TRAINING_LOOP
+from nnspec.contract import CONTRACT, TRAINING_LOOP, applicable
 
 ROWS = (*CONTRACT, TRAINING_LOOP)
 ORDER = {"failed": 0, "error": 0, "not reached": 1, "not provided": 2, "not applicable": 3, "passed": 4}
@@ -72,11 +72,7 @@ def verdict(outcomes: list, missing_required=()) -> str:
 
 def applicable_names(impls) -> tuple:
     """The contract names a network of these configurations needs (extra activations are optional)."""
-    needed = {"cross_entropy_derivative", "initialize_parameters", "forward_propagation", "backward_propagation",
-              "update_parameters", "dropout_forward", "dropout_backward", "train", "predict"}
-    for impl in impls:
-        needed |= {impl.hidden, f"{impl.hidden}_derivative", impl.output,
-                   "cross_entropy_loss" if impl.output == "softmax" else "binary_cross_entropy"}
+    needed = {name for impl in impls for name in applicable(impl.hidden, impl.output)}
     return tuple(n for n in CONTRACT if n in needed)
 
 

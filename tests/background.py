@@ -33,13 +33,18 @@ def result(name: str, function=None):
     return _JOBS[name].result()
 
 
+def json_of(*args):
+    """The JSON a python process of its own prints last: `python ARGS...`, with the checkout importable."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"python {' '.join(map(str, args))[:200]} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def verify_in_a_process(paths, **options) -> list[dict]:
     """runner.verify of each path, one after the other, in one python process of its own (imports paid once)."""
     code = ("import json, sys\nfrom nnspec import runner\noptions = json.loads(sys.argv[1])\n"
             "print(json.dumps([runner.verify(p, quiet=True, **options) for p in sys.argv[2:]]))")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    done = subprocess.run([sys.executable, "-c", code, json.dumps(options), *map(str, paths)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"the verifying process failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json_of("-c", code, json.dumps(options), *paths)

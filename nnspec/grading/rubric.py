@@ -27,13 +27,11 @@ try:
 except ImportError:  # Python 3.10: the backport, a dependency there
     import tomli as tomllib
 
-from nnspec.contract import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, TRAINING_LOOP
+from nnspec.contract import HIDDEN_ACTIVATIONS, LOSS, NETWORK, OUTPUT_ACTIVATIONS, TRAINING_LOOP
 
 DEFAULT_TOTAL = 100.0
-LOSS = {"softmax": "cross_entropy_loss", "sigmoid": "binary_cross_entropy"}
 # Every configuration is graded on these, after its hidden activation, output activation and their loss.
-COMMON = ("cross_entropy_derivative", "initialize_parameters", "forward_propagation", "backward_propagation",
-          "update_parameters", "dropout_forward", "dropout_backward", "train", "predict", TRAINING_LOOP)
+COMMON = (*NETWORK, TRAINING_LOOP)
 TOP_KEYS = ("total", "items")
 ITEM_KEYS = ("points", "required", "hidden")
 

@@ -2,10 +2,7 @@
 that names the guilty function first and explains the mistake; the unbroken example it was made from passes that
 same check; and no hint speaks on another entry's mistake."""
 
-import json
 import os
-import subprocess
-import sys
 
 import background
 import pytest
@@ -19,13 +16,7 @@ BY_NAME = {m.name: m for m in ENTRIES}
 
 def _run_the_catalogue() -> dict:
     """Every entry's expected check and every base's, in a process of its own (tests/meta/catalogue_run.py)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(background.ROOT),
-                                                                    os.environ.get("PYTHONPATH")])))
-    done = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "catalogue_run.py")],
-                          cwd=background.ROOT, env=env, capture_output=True, text=True, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"catalogue_run.py failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return background.json_of(os.path.join(os.path.dirname(__file__), "catalogue_run.py"))
 
 
 BACKGROUND = {"catalogue": _run_the_catalogue}

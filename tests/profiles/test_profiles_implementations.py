@@ -6,10 +6,7 @@ other .py files every chapter but training, the other notebooks (the same code a
 chapter; NNSPEC_PROFILE=thorough runs every chapter on all of them. Each broken one must fail its expected check with a message that names its own function.
 """
 
-import json
 import os
-import subprocess
-import sys
 
 import background
 import numpy as np
@@ -90,13 +87,7 @@ def chapters_of(filename):
 
 def _run_the_profiles() -> dict:
     """profiles_run.py's verdicts for every correct file, computed in a process of its own."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(background.ROOT),
-                                                                    os.environ.get("PYTHONPATH")])))
-    done = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "profiles_run.py")],
-                          cwd=background.ROOT, env=env, capture_output=True, text=True, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"profiles_run.py failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return background.json_of(os.path.join(os.path.dirname(__file__), "profiles_run.py"))
 
 
 BACKGROUND = {"profiles": _run_the_profiles}
