@@ -19,9 +19,42 @@ def pytest_collection_modifyitems(session, config, items):
         return
     import background
 
-    for module in dict.fromkeys(getattr(item, "module", None) for item in items):
-        for name, function in getattr(module, "BACKGROUND", {}).items():
-            background.start(name, function)
+    modules = list(dict.fromkeys(item.module for item in items if getattr(getattr(item, "module", None),
+                                                                             "BACKGROUND", None)))
+    jobs = [(getattr(m, "BACKGROUND_SECONDS", {}).get(name, 1.0), index, name, function, m)
+            for index, m in enumerate(modules) for name, function in m.BACKGROUND.items()]
+    jobs.sort(key=lambda job: (-job[0], job[1]))  # the heaviest first: the last to finish is then a short one
+    for _, _, name, function, _ in jobs:
+        background.start(name, function)
+    # The tests that wait for a job's result run last, their modules in the order their jobs started: until then
+    # this process does its own tests beside the jobs.
+    first_job = {}
+    for position, (*_, module) in enumerate(jobs):
+        first_job.setdefault(module, position)
+    waiting = [item for item in items if _waits(item)]
+    waiting.sort(key=lambda item: first_job.get(item.module, len(jobs)))  # stable: a module's own order is kept
+    ids = {id(item) for item in waiting}
+    items[:] = [item for item in items if id(item) not in ids] + waiting
+
+
+def _waits(item) -> bool:
+    """Whether the test, or a fixture it uses, asks for a background job's result (`background.result(...)`), itself
+    or through a helper function of its module."""
+    functions = [getattr(item, "function", None)]
+    for definitions in getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {}).values():
+        functions += [definition.func for definition in definitions]
+    return any(_asks_for_a_result(f, depth=2) for f in functions)
+
+
+def _asks_for_a_result(function, depth: int) -> bool:
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    if {"background", "result"} <= set(code.co_names):
+        return True
+    helpers = [function.__globals__.get(name) for name in code.co_names] if depth else []
+    return any(getattr(h, "__module__", None) == function.__module__ and _asks_for_a_result(h, depth - 1)
+               for h in helpers if callable(h))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -193,12 +193,15 @@ class Report:
 class Worker:
     """One warm checking process (`python -m nnspec worker`): it verifies one submission at a time."""
 
-    def __init__(self):
+    def __init__(self, scratch: str | None = None):
         self.popen = None
+        self.scratch = scratch  # its TMPDIR: removed with the batch's staging folder even if the worker is killed
 
     def start(self):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_project_root(),
                                                                         os.environ.get("PYTHONPATH")])))
+        if self.scratch:
+            env["TMPDIR"] = self.scratch
         self.popen = subprocess.Popen([sys.executable, "-m", "nnspec", "worker"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                       start_new_session=True)
@@ -348,7 +351,9 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
         book.data["sandbox"] = protection  # the report says what protected the verdicts it holds
         print(protection, file=out, flush=True)
         started = time.monotonic()
-        pool_workers = [Worker() for _ in range(max(1, min(workers, len(todo) or 1)))]
+        scratch = Path(root) / "work"
+        scratch.mkdir()
+        pool_workers = [Worker(str(scratch)) for _ in range(max(1, min(workers, len(todo) or 1)))]
         free = list(pool_workers)
         free_lock = threading.Lock()
 

@@ -119,7 +119,11 @@ class Session:
         self.to_free: list[int] = []
         self.header: list[str] = []  # what was read of a notebook, and which profile adapts it
         self.prepared = None  # nnspec.profiles.Prepared of a file target
-        self.infos = [self._add(r) for r in requests]
+        try:
+            self.infos = [self._add(r) for r in requests]
+        except BaseException:  # nobody gets the session to close: its process and folder go now
+            self.close()
+            raise
 
     # -- starting and replacing the process --------------------------------------------------------------------------
     def _add(self, request: dict) -> dict:

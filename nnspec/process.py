@@ -306,13 +306,18 @@ def sandbox_line(mode: str, limits: Limits) -> str:
 
 
 class Workdir:
-    """A private temporary folder for the implementation's process: its cwd and HOME."""
+    """A private temporary folder for the implementation's process: its cwd and HOME (removed at exit at the latest)."""
 
     def __init__(self):
         self.path = tempfile.mkdtemp(prefix="nnspec-impl-")
+        _FOLDERS.add(self.path)
 
     def remove(self):
         shutil.rmtree(self.path, ignore_errors=True)
+        _FOLDERS.discard(self.path)
+
+
+_FOLDERS: set = set()
 
 
 _LIVE: set = set()
@@ -331,9 +336,12 @@ def untrack(child: Child):
 
 
 def kill_all():
-    """Kill every implementation process still running (at exit, or when a run is interrupted)."""
+    """Kill every implementation process still running, and remove their folders (at exit, or when interrupted)."""
     with _LIVE_LOCK:
         children = list(_LIVE)
         _LIVE.clear()
     for child in children:
         child.kill()
+    for folder in list(_FOLDERS):
+        shutil.rmtree(folder, ignore_errors=True)
+        _FOLDERS.discard(folder)

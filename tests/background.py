@@ -1,17 +1,21 @@
 """Heavy jobs started as soon as the tests are collected, to run in processes of their own on the machine's other
 core while the rest of the suite runs; a test that needs a job's result waits for it.
 
-A test module declares `BACKGROUND = {name: function}`; conftest.py starts each function of a module that has a
-selected test (in a thread, which only waits for the processes the function starts), and `result(name)` returns
-what it returned, or raises what it raised.
+A test module declares `BACKGROUND = {name: function}` and, for the order, `BACKGROUND_SECONDS = {name: seconds}`
+(what the job takes alone on a 2-core machine; only the order matters). conftest.py starts each function of a
+module that has a selected test, the heaviest first (in a thread, which only waits for the processes the function
+starts), and runs those modules' tests last; `result(name)` returns what it returned, or raises what it raised.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,6 +35,13 @@ def result(name: str, function=None):
     if name not in _JOBS:
         start(name, function)
     return _JOBS[name].result()
+
+
+def scratch(prefix: str) -> Path:
+    """A new temporary folder for a job's files, removed when the test session's process ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def json_of(*args):

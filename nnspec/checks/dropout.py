@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from nnspec import precision
-from nnspec.calls import ImplementationError
 from nnspec.checks import check
 from nnspec.compare import as_array, assert_close, fail, register, say
 from spec import bounds
@@ -96,11 +95,23 @@ def check_dropout_forward_with_keep_prob_1_is_the_identity(impl):
         fail("dropout_forward", f"the mask drops {int((mask == 0).sum())} units at keep_prob=1, must drop none", where)
 
 
+def statistical_draw(impl, keep_prob):
+    """(A, A_dropped, where) of the N-draw call at keep_prob, made once per implementation.
+
+    Both statistical checks ask for the very same call (same A, same seeds); alone, either makes it itself.
+    """
+    key = ("dropout draw", keep_prob)
+    if key not in impl.artifacts:
+        A = activations()
+        out, _, _, where = dropped(impl, A, keep_prob)
+        impl.artifacts[key] = (A, out, where)
+    return impl.artifacts[key]
+
+
 @check("dropout_forward")
 def check_dropout_forward_keeps_the_fraction_keep_prob(impl):
-    A = activations()
     for keep_prob in KEEP_PROBS:
-        out, _, _, where = dropped(impl, A, keep_prob)
+        _, out, where = statistical_draw(impl, keep_prob)
         kept = float(np.mean(out != 0))
         t = hoeffding(1.0)
         if abs(kept - keep_prob) > t:
@@ -113,9 +124,8 @@ def check_dropout_forward_keeps_the_fraction_keep_prob(impl):
 @check("dropout_forward")
 def check_dropout_forward_preserves_the_expected_activation(impl):
     # E[d * a / p] = a (spec: inverted-dropout): the mean of output / A over N draws must be 1.
-    A = activations()
     for keep_prob in KEEP_PROBS:
-        out, _, _, where = dropped(impl, A, keep_prob)
+        A, out, where = statistical_draw(impl, keep_prob)
         ratio = float(np.mean(out / A))
         t = hoeffding(1.0 / keep_prob)
         if abs(ratio - 1.0) > t:

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from nnspec import precision
 from nnspec import strategies as nst
-from nnspec.calls import CheckFailure
 from nnspec.checks import check
 from nnspec.compare import as_array, as_scalar, assert_close, fail, log_zero_hint, register, say
 from spec import bounds, oracles

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnspec.calls import CheckFailure, ImplementationError, NotApplicable, NotProvided
+from nnspec.calls import CheckFailure, ImplementationError, NotApplicable
 from nnspec.checks import check
 from nnspec import numerics
 from nnspec import strategies as nst
@@ -26,7 +26,11 @@ BATCH = {"moons": 32, "patterns": 8}
 WIDTH = {"moons": 16, "patterns": 8}
 # Learning rates that every correct implementation reaches the target with, from He- or 0.01-scale weights.
 LEARNING_RATE = {"relu": 0.5, "elu": 0.5, "tanh": 0.5, "sigmoid": 2.0}
-MAX_EPOCHS = {"moons": 1000, "patterns": 5000}
+# The suite's loop is deterministic but for the implementation's primitives: every correct implementation nnspec
+# knows (the reference's 8 configurations, examples/, the profiles' faithful copies) reaches the target by epoch 40 on
+# moons and 270 on the patterns (sigmoid hidden and output). The budget is 10x that: a loop still short of it is not
+# slow, its primitives do not learn (and a broken one no longer costs 1000 epochs of the verdict's time).
+MAX_EPOCHS = {"moons": 400, "patterns": 3000}
 EVERY = 10  # epochs between accuracy checks
 OWN_TRAIN_EPOCHS = {"moons": (100, 1000), "patterns": (500, 3000)}
 # Slow is not wrong: a train whose calculus is proven right (the suite's loop with its primitives reaches the target)

@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import background
@@ -49,7 +48,7 @@ SANDBOXED = {  # what changes in the sandbox: the attacks on the checker's proce
 
 def _attacks(sandbox: str):
     """The batch of hostile and correct submissions, in a folder of its own: (folder, report, before, entries, mode)."""
-    folder = Path(tempfile.mkdtemp(prefix="nnspec-attacks-")) / "submissions"
+    folder = background.scratch("nnspec-attacks-") / "submissions"
     folder.mkdir()
     for name in EXPECTED:
         if (HOSTILE / name).exists():
@@ -73,6 +72,7 @@ def _attacks(sandbox: str):
 
 # Both batches run from the start of the session, in processes of their own (tests/background.py).
 BACKGROUND = {"attacks_off": lambda: _attacks("off"), "attacks_sandboxed": lambda: _attacks("required")}
+BACKGROUND_SECONDS = {"attacks_off": 2.8, "attacks_sandboxed": 1.7, "pytest_impl_empty": 2.0}
 
 
 @pytest.fixture(scope="module", params=["attacks_off", "attacks_sandboxed"])
@@ -158,9 +158,16 @@ def test_a_network_drawing_from_numpys_global_generator_gets_the_same_verdict_in
     assert train_outcomes(alone) == train_outcomes(after_others) != []
 
 
-def test_pytest_impl_on_an_empty_file_does_not_pass():
+def _pytest_impl_on_the_empty_file():
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    run = subprocess.run([sys.executable, "-m", "pytest", "--impl", str(HOSTILE / "empty.py"), "-q", "-k", "relu"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "pytest", "--impl", str(HOSTILE / "empty.py"), "-q", "-k", "relu"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+BACKGROUND["pytest_impl_empty"] = _pytest_impl_on_the_empty_file
+
+
+def test_pytest_impl_on_an_empty_file_does_not_pass():
+    run = background.result("pytest_impl_empty", _pytest_impl_on_the_empty_file)
     assert run.returncode == 1, run.stdout[-2000:]
     assert "nnspec verdict: incomplete" in run.stdout, run.stdout[-2000:]

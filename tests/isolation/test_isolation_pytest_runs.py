@@ -7,31 +7,43 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+import background
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "tests" / "hostile"
 MISSING = "from _base import *  # noqa\n\ndel relu_derivative, train  # noqa: F821\n"
 
 
+def _run_pytest_impl_as_users_do() -> dict:
+    """(returncode, output) of each run, started together (each pays the interpreter and hypothesis start-up)."""
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        (folder / "_base.py").write_text((HOSTILE / "_base.py").read_text())
+        (folder / "missing.py").write_text(MISSING)
+        commands = {
+            "syntax_error": [str(HOSTILE / "syntax_error.py"), "-k", "relu_matches"],
+            "missing_import": [str(HOSTILE / "missing_import.py"), "-k", "relu_matches"],
+            "missing": [str(folder / "missing.py"), "-k", "relu or train"],
+        }
+        env = {k: v for k, v in os.environ.items() if k != "CI"}  # a user's run: their skips stay skips
+        procs = {key: subprocess.Popen([sys.executable, "-m", "pytest", "--impl", *args, "-p", "no:cacheprovider"],
+                                       cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for key, args in commands.items()}
+        return {key: (proc.wait(timeout=300), proc.stdout.read()) for key, proc in procs.items()}
+
+
+BACKGROUND = {"pytest_impl_runs": _run_pytest_impl_as_users_do}
+BACKGROUND_SECONDS = {"pytest_impl_runs": 3.0}
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """(returncode, output) of each run, started together (each pays the interpreter and sympy start-up)."""
-    folder = tmp_path_factory.mktemp("impls")
-    (folder / "_base.py").write_text((HOSTILE / "_base.py").read_text())
-    (folder / "missing.py").write_text(MISSING)
-    commands = {
-        "syntax_error": [str(HOSTILE / "syntax_error.py"), "-k", "relu_matches"],
-        "missing_import": [str(HOSTILE / "missing_import.py"), "-k", "relu_matches"],
-        "missing": [str(folder / "missing.py"), "-k", "relu or train"],
-    }
-    env = {k: v for k, v in os.environ.items() if k != "CI"}  # a user's run: their skips stay skips
-    procs = {key: subprocess.Popen([sys.executable, "-m", "pytest", "--impl", *args, "-p", "no:cacheprovider"],
-                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-             for key, args in commands.items()}
-    return {key: (proc.wait(timeout=300), proc.stdout.read()) for key, proc in procs.items()}
+def runs():
+    return background.result("pytest_impl_runs", _run_pytest_impl_as_users_do)
 
 
 @pytest.mark.parametrize("name, message", [

@@ -38,6 +38,7 @@ def _has_torch() -> bool:
 
 # Every check of every example runs in a process of its own, started when the tests are collected.
 BACKGROUND = {"correct_examples": _verify_every_example}
+BACKGROUND_SECONDS = {"correct_examples": 8.0}
 
 
 def failures_of(result):

@@ -1,8 +1,9 @@
 """Verify every faithful profile implementation: `python tests/profiles/profiles_run.py` prints JSON.
 
-{file: {"profile": recognised profile, "reason": why, "verdicts": {check: verdict}}} for each file of
-test_profiles_implementations.CORRECT, over the chapters that test names. The test starts it in the background (a
-process of its own, on the other core) and asserts on what it prints.
+{"correct": {file: {"profile": recognised profile, "reason": why, "verdicts": {check: verdict}}}, "broken":
+{"file|check": verdict}}: each file of test_profiles_implementations.CORRECT over the chapters that test names, and
+each broken file's expected check. The test starts it in the background (a process of its own, on the other core)
+and asserts on what it prints.
 """
 
 import json
@@ -19,11 +20,16 @@ import test_profiles_implementations as tests  # noqa: E402
 
 def main():
     settings.load()  # the run's hypothesis profile, as pytest's plugin loads it
-    found = {}
+    found = {"correct": {}, "broken": {}}
     for filename, _, _ in tests.CORRECT:
         loaded = tests.load_adapted(os.path.join(tests.IMPLS, filename))
-        found[filename] = {"profile": loaded.profile, "reason": loaded.reason,
-                           "verdicts": tests.verdicts(loaded, tests.chapters_of(filename))}
+        found["correct"][filename] = {"profile": loaded.profile, "reason": loaded.reason,
+                                      "verdicts": tests.verdicts(loaded, tests.chapters_of(filename))}
+    loaded = {}
+    for filename, check, _, _ in tests.BROKEN:
+        if filename not in loaded:
+            loaded[filename] = tests.load_adapted(os.path.join(tests.IMPLS, filename))
+        found["broken"][f"{filename}|{check}"] = tests.run_check(loaded[filename], check)
     print(json.dumps(found))
 
 

@@ -8,13 +8,52 @@ from pathlib import Path
 
 import pytest
 
+import background
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
+BAD_OPTIONS = [
+    (["train", "patterns", "--keep-prob", "1.5"], "error: keep_prob was 1.5, must be in (0, 1]"),
+    (["train", "patterns", "--epochs", "0"], "error: --epochs was 0, must be a positive integer"),
+    (["train", "patterns", "--activation", "swish"], "invalid choice: 'swish'"),
+    (["train", "circles"], "invalid choice: 'circles'"),
+    (["train", "patterns", "--hidden", "8,x"], "must be comma-separated positive layer sizes"),
+    (["train", "patterns", "--output", "sigmoid"], "output was 'sigmoid', must be 'softmax' for patterns"),
+]
+PICTURES = background.scratch("nnspec-reference-cli-")
+NO_MATPLOTLIB = ("import sys; sys.modules['matplotlib'] = None\n"
+                 "from reference.cli import main\n"
+                 f"sys.exit(main(['train', 'patterns', '--plot', {str(PICTURES / 'out.png')!r}]))")
+COMMANDS = {
+    "patterns": ["-m", "reference", "train", "patterns"],
+    "moons": ["-m", "reference", "train", "moons"],
+    "options": ["-m", "reference", "train", "patterns", "--hidden", "6,6", "--activation", "tanh", "--epochs", "20",
+                "--learning-rate", "0.3", "--batch-size", "4", "--keep-prob", "0.9", "--seed", "3"],
+    **{" ".join(args): ["-m", "reference", *args] for args, _ in BAD_OPTIONS},
+    "no matplotlib": ["-c", NO_MATPLOTLIB],
+    "plot": ["-m", "reference", "train", "patterns", "--epochs", "30", "--plot", str(PICTURES / "patterns.png")],
+}
+
+
+def _run_every_command() -> dict:
+    """Every command of COMMANDS, run together, each a python process of its own: {key: CompletedProcess}."""
+    procs = {key: subprocess.Popen([sys.executable, *args], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True) for key, args in COMMANDS.items()}
+    done = {key: proc.communicate(timeout=300) for key, proc in procs.items()}
+    return {key: subprocess.CompletedProcess(proc.args, proc.returncode, *done[key]) for key, proc in procs.items()}
+
+
+# Each process pays the interpreter's start and a training: they run while the other tests do.
+BACKGROUND = {"reference_cli": _run_every_command}
+BACKGROUND_SECONDS = {"reference_cli": 2.5}
+
+
 def run(*args, code=None):
-    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "reference", *args]
-    return subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    """The finished command `python -m reference ARGS` (or `python -c CODE`), as COMMANDS keys it."""
+    key = "no matplotlib" if code == NO_MATPLOTLIB else {tuple(v[2:]): k for k, v in COMMANDS.items()}[args]
+    return background.result("reference_cli", _run_every_command)[key]
 
 
 def test_train_patterns_prints_progress_and_reaches_full_accuracy():
@@ -45,14 +84,7 @@ def test_options_are_passed_through():
     assert "epoch   20/20" in result.stdout, f"epochs option ignored:\n{result.stdout}"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["train", "patterns", "--keep-prob", "1.5"], "error: keep_prob was 1.5, must be in (0, 1]"),
-    (["train", "patterns", "--epochs", "0"], "error: --epochs was 0, must be a positive integer"),
-    (["train", "patterns", "--activation", "swish"], "invalid choice: 'swish'"),
-    (["train", "circles"], "invalid choice: 'circles'"),
-    (["train", "patterns", "--hidden", "8,x"], "must be comma-separated positive layer sizes"),
-    (["train", "patterns", "--output", "sigmoid"], "output was 'sigmoid', must be 'softmax' for patterns"),
-])
+@pytest.mark.parametrize("args, message", BAD_OPTIONS)
 def test_bad_options_exit_2_with_a_clear_error_and_no_traceback(args, message):
     result = run(*args)
     assert result.returncode == 2, f"{args}: exit {result.returncode}, expected 2"
@@ -60,22 +92,17 @@ def test_bad_options_exit_2_with_a_clear_error_and_no_traceback(args, message):
     assert "Traceback" not in result.stderr, f"{args}: printed a traceback"
 
 
-def test_plot_without_matplotlib_says_how_to_install_it(tmp_path):
-    target = tmp_path / "out.png"
-    code = ("import sys; sys.modules['matplotlib'] = None\n"
-            "from reference.cli import main\n"
-            f"sys.exit(main(['train', 'patterns', '--plot', {str(target)!r}]))")
-    result = run(code=code)
+def test_plot_without_matplotlib_says_how_to_install_it():
+    result = run(code=NO_MATPLOTLIB)
     assert result.returncode != 0, "missing matplotlib did not fail"
     assert "needs matplotlib" in result.stderr and "pip install" in result.stderr, \
         f"stderr was {result.stderr!r}"
     assert "Traceback" not in result.stderr, "printed a traceback"
-    assert not target.exists(), "a picture was written without matplotlib"
+    assert not (PICTURES / "out.png").exists(), "a picture was written without matplotlib"
 
 
-def test_plot_saves_a_png_with_the_loss_curve(tmp_path):
+def test_plot_saves_a_png_with_the_loss_curve():
     pytest.importorskip("matplotlib")
-    target = tmp_path / "patterns.png"
-    result = run("train", "patterns", "--epochs", "30", "--plot", str(target))
+    result = run("train", "patterns", "--epochs", "30", "--plot", str(PICTURES / "patterns.png"))
     assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
-    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "the plot is not a PNG file"
+    assert (PICTURES / "patterns.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "the plot is not a PNG file"
