@@ -1,17 +1,47 @@
 """moons (against scikit-learn), the 2x2 patterns, one-hot encoding, the split."""
 
+import json
+
 import numpy as np
 import pytest
+
+import background
 
 from reference.datasets import PATTERN_CLASSES, make_moons, make_patterns, one_hot, train_test_split
 
 
-@pytest.mark.parametrize("n_samples, noise, random_state",
-                         [(1000, 0.2, 42), (100, None, 0), (7, 0.5, 3), (1, 0.1, 1), (250, 0.0, 2**32 - 1)])
-def test_make_moons_yields_exactly_scikit_learns_points(n_samples, noise, random_state):
-    sklearn_datasets = pytest.importorskip("sklearn.datasets")
-    expected_X, expected_y = sklearn_datasets.make_moons(
-        n_samples=n_samples, noise=noise, random_state=random_state)
+MOONS = [(1000, 0.2, 42), (100, None, 0), (7, 0.5, 3), (1, 0.1, 1), (250, 0.0, 2**32 - 1)]
+SKLEARN_MOONS = """
+import json, sys
+try:
+    from sklearn.datasets import make_moons
+except ImportError:
+    print(json.dumps(None))
+    sys.exit()
+cases = json.loads(sys.argv[1])
+print(json.dumps([[a.tolist() for a in make_moons(n_samples=n, noise=noise, random_state=seed)]
+                  for n, noise, seed in cases]))
+"""
+
+
+def _sklearns_moons():
+    """scikit-learn's make_moons of each MOONS case (exact: JSON keeps every float64), or None without it.
+
+    In a process of its own: importing scikit-learn takes seconds of CPU."""
+    return background.json_of("-c", SKLEARN_MOONS, json.dumps(MOONS))
+
+
+BACKGROUND = {"sklearn_moons": _sklearns_moons}
+BACKGROUND_SECONDS = {"sklearn_moons": 2.0}
+
+
+@pytest.mark.parametrize("case", range(len(MOONS)), ids=[str(c) for c in MOONS])
+def test_make_moons_yields_exactly_scikit_learns_points(case):
+    found = background.result("sklearn_moons", _sklearns_moons)
+    if found is None:
+        pytest.skip("scikit-learn is not installed")
+    n_samples, noise, random_state = MOONS[case]
+    expected_X, expected_y = map(np.array, found[case])
     X, y = make_moons(n_samples, noise, random_state)
     assert np.array_equal(X, expected_X.T), "points differ from sklearn.datasets.make_moons"
     assert np.array_equal(y, expected_y), "labels differ from sklearn.datasets.make_moons"
