@@ -4,7 +4,8 @@ core while the rest of the suite runs; a test that needs a job's result waits fo
 A test module declares `BACKGROUND = {name: function}` and, for the order, `BACKGROUND_SECONDS = {name: seconds}`
 (what the job takes alone on a 2-core machine; only the order matters). conftest.py starts each function of a
 module that has a selected test, the heaviest first (in a thread, which only waits for the processes the function
-starts), and runs those modules' tests last; `result(name)` returns what it returned, or raises what it raised.
+starts), and runs the tests that wait for a result last; `result(name)` returns what it returned, or raises what it
+raised.
 """
 
 from __future__ import annotations
@@ -44,11 +45,29 @@ def scratch(prefix: str) -> Path:
     return folder
 
 
+def environment(drop=()) -> dict:
+    """This process's environment, with the checkout importable and without the variables in `drop`."""
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return env
+
+
+def run_together(commands: dict, env=None, merge_output=False) -> dict:
+    """`python ARGS...` for each {key: ARGS}, all started at once in the checkout: {key: CompletedProcess}.
+
+    `env` defaults to environment(); `merge_output` sends stderr into stdout, as a terminal shows them."""
+    procs = {key: subprocess.Popen([sys.executable, *map(str, args)], cwd=ROOT, env=env or environment(),
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
+                                   text=True, encoding="utf-8")
+             for key, args in commands.items()}
+    outputs = {key: proc.communicate(timeout=900) for key, proc in procs.items()}
+    return {key: subprocess.CompletedProcess(proc.args, proc.returncode, *outputs[key]) for key, proc in procs.items()}
+
+
 def json_of(*args):
     """The JSON a python process of its own prints last: `python ARGS...`, with the checkout importable."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    done = subprocess.run([sys.executable, *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=900)
+    done = run_together({"json": args})["json"]
     if done.returncode != 0:
         raise RuntimeError(f"python {' '.join(map(str, args))[:200]} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -8,8 +8,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import background
@@ -159,9 +157,8 @@ def test_a_network_drawing_from_numpys_global_generator_gets_the_same_verdict_in
 
 
 def _pytest_impl_on_the_empty_file():
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    return subprocess.run([sys.executable, "-m", "pytest", "--impl", str(HOSTILE / "empty.py"), "-q", "-k", "relu"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    command = ["-m", "pytest", "--impl", HOSTILE / "empty.py", "-q", "-k", "relu"]
+    return background.run_together({"empty": command}, background.environment(drop=("CI",)))["empty"]
 
 
 BACKGROUND["pytest_impl_empty"] = _pytest_impl_on_the_empty_file

@@ -3,10 +3,7 @@
 (Hangs, exceptions, printing and wrong returns are tested in-process in test_isolation_calls.py: the same code.)
 """
 
-import os
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -30,11 +27,10 @@ def _run_pytest_impl_as_users_do() -> dict:
             "missing_import": [str(HOSTILE / "missing_import.py"), "-k", "relu_matches"],
             "missing": [str(folder / "missing.py"), "-k", "relu or train"],
         }
-        env = {k: v for k, v in os.environ.items() if k != "CI"}  # a user's run: their skips stay skips
-        procs = {key: subprocess.Popen([sys.executable, "-m", "pytest", "--impl", *args, "-p", "no:cacheprovider"],
-                                       cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                 for key, args in commands.items()}
-        return {key: (proc.wait(timeout=300), proc.stdout.read()) for key, proc in procs.items()}
+        env = background.environment(drop=("CI",))  # a user's run: their skips stay skips
+        done = background.run_together({key: ["-m", "pytest", "--impl", *args, "-p", "no:cacheprovider"]
+                                        for key, args in commands.items()}, env, merge_output=True)
+        return {key: (run.returncode, run.stdout) for key, run in done.items()}
 
 
 BACKGROUND = {"pytest_impl_runs": _run_pytest_impl_as_users_do}

@@ -1,18 +1,11 @@
 """python -m reference train ...: run as a user would, in a subprocess."""
 
 import importlib.util
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 import background
-
-ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
 BAD_OPTIONS = [
@@ -40,10 +33,7 @@ COMMANDS = {
 
 def _run_every_command() -> dict:
     """Every command of COMMANDS, run together, each a python process of its own: {key: CompletedProcess}."""
-    procs = {key: subprocess.Popen([sys.executable, *args], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True) for key, args in COMMANDS.items()}
-    done = {key: proc.communicate(timeout=300) for key, proc in procs.items()}
-    return {key: subprocess.CompletedProcess(proc.args, proc.returncode, *done[key]) for key, proc in procs.items()}
+    return background.run_together(COMMANDS)
 
 
 # Each process pays the interpreter's start and a training: they run while the other tests do.

@@ -2,17 +2,13 @@
 
 import contextlib
 import io
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 import background
 import spec
 
-ROOT = Path(__file__).resolve().parents[2]
 
 COMMANDS = {
     "list": [],
@@ -30,14 +26,9 @@ IN_SUBPROCESS = ("check", "unknown")
 
 
 def _run_as_people_do() -> dict:
-    """(returncode, stdout, stderr) of the IN_SUBPROCESS commands, run together as real `python -m spec` processes."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               PYTHONIOENCODING="utf-8")
-    procs = {key: subprocess.Popen([sys.executable, "-m", "spec", *COMMANDS[key]], cwd=ROOT, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
-             for key in IN_SUBPROCESS}
-    return {key: (proc.args, *proc.communicate(timeout=300), proc.returncode)
-            for key, proc in procs.items()}
+    """The IN_SUBPROCESS commands, run together as real `python -m spec` processes: {key: CompletedProcess}."""
+    env = dict(background.environment(), PYTHONIOENCODING="utf-8")
+    return background.run_together({key: ["-m", "spec", *COMMANDS[key]] for key in IN_SUBPROCESS}, env)
 
 
 # Each subprocess pays the sympy import and the whole proof run: they start when the tests are collected.
@@ -63,8 +54,7 @@ def cli():
             code = main(list(args))
         results[key] = subprocess.CompletedProcess(["python", "-m", "spec", *args], code, out.getvalue(),
                                                    err.getvalue())
-    for key, (command, out, err, code) in background.result("spec_cli", _run_as_people_do).items():
-        results[key] = subprocess.CompletedProcess(command, code, out, err)
+    results.update(background.result("spec_cli", _run_as_people_do))
     return results
 
 
