@@ -254,9 +254,10 @@ class Worker:
 
 def worker_main() -> int:
     """`python -m nnspec worker`: read tasks (JSON lines) on stdin, write each result as one JSON line."""
-    from nnspec import runner
+    from nnspec import replay, runner
 
     _not_dumpable()
+    replay.enable()  # warm across submissions: each configuration's examples are generated once
     events = os.fdopen(os.dup(1), "w", buffering=1)
     # Nothing but results may reach the batch through our stdout: whatever else would print goes nowhere.
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -236,6 +236,13 @@ class Session:
     def seed(self, seed: int):
         self.request({"op": "seed", "seed": seed}, None)
 
+    def mark(self):
+        """The process remembers its global random state (nnspec/replay.py may rewind to it)."""
+        self.request({"op": "mark"}, None)
+
+    def rewind(self):
+        self.request({"op": "rewind"}, None)
+
     def configure(self, impl_id: int, hidden: str, output: str) -> dict:
         return self._add({"op": "configure", "impl": impl_id, "hidden": hidden, "output": output})
 
@@ -442,33 +449,31 @@ class Implementation:
         return (f"{name} modified its {which} in place: only update_parameters may change what it is given "
                 f"(copy before writing, e.g. Z = Z.copy())")
 
-    def sequence(self, calls, keep, factor: float = 1.0) -> list:
-        """Run `calls` [(name, args), ...] in one round trip; handles to the results at positions `keep`.
+    def epoch(self, X, Y, order, batch: int, learning_rate: float, parameters, factor: float = 1.0) -> wire.Handle:
+        """One epoch of the suite's training loop in one round trip; a handle to the parameters it ends with.
 
-        An argument `("ref", k, item)` stands for result k (its element `item`, or all of it for None). The limit
-        is the per-call limit times `factor`: the calls are one step of the suite's training loop.
+        X, Y: the whole training set in the implementation's layout; `order`: the epoch's permutation of the samples,
+        taken `batch` at a time, each mini-batch a forward_propagation, backward_propagation and update_parameters
+        call. The limit is the per-call limit times `factor`.
         """
-        for name, _ in calls:
-            self.require(name)
-
-        def plain(arg):
-            return {"__ref__": [arg[1], arg[2]]} if isinstance(arg, tuple) and arg[:1] == ("ref",) else arg
-
+        names = ("forward_propagation", "backward_propagation", "update_parameters")
+        self.require(*names)
         session = self.session
-        message = {"op": "sequence", "impl": self.impl_id, "keep": list(keep),
-                   "calls": [{"name": name, "args": [plain(a) for a in args]} for name, args in calls]}
-        names = "/".join(dict.fromkeys(name for name, _ in calls))
+        message = {"op": "epoch", "impl": self.impl_id, "names": list(names), "X": X, "Y": Y,
+                   "order": np.asarray(order, dtype=np.int64), "batch": int(batch), "axis": 0 if self.rows else 1,
+                   "learning_rate": learning_rate, "parameters": parameters}
+        calls = 3 * -(-len(order) // batch)
         try:
             reply = session.request(message, session.timeout and session.timeout * factor)
         except ChildError as exc:
             if exc.kind == "timeout":
-                raise _error(f"{names}: timed out after {session.timeout * factor:g} s in one step of the suite's "
-                             f"training loop ({len(calls)} calls)", "timeout") from None
-            raise _error(f"{names}: the implementation {exc} during the suite's training loop",
+                raise _error(f"{'/'.join(names)}: timed out after {session.timeout * factor:g} s in one step of the "
+                             f"suite's training loop ({calls} calls)", "timeout") from None
+            raise _error(f"{'/'.join(names)}: the implementation {exc} during the suite's training loop",
                          exc.kind if exc.kind in ("cpu", "memory") else "crash") from None
         if not reply.get("ok"):
-            raise self._error(calls[reply.get("index", 0)][0], reply.get("error") or {})
-        return reply["values"]
+            raise self._error(reply.get("name") or names[0], reply.get("error") or {})
+        return reply["value"]
 
     def reseed(self, seed: int):
         """Seed numpy's and random's global generators in the implementation's process."""

@@ -54,6 +54,7 @@ class Server:
         self.impls = {}
         self.blocker = None
         self.contract = ()
+        self.marked = None  # the global random states saved by op_mark
 
     # -- handles ------------------------------------------------------------------------------------------------
     def keep(self, obj):
@@ -105,6 +106,17 @@ class Server:
         seed = int(request["seed"])
         np.random.seed(seed)
         random.seed(seed)
+        return {"ok": True}
+
+    def op_mark(self, request):
+        self.marked = (np.random.get_state(), random.getstate())
+        return {"ok": True}
+
+    def op_rewind(self, request):
+        """Back to the global random states of the last mark (a replayed check hands over to hypothesis)."""
+        if self.marked is not None:
+            np.random.set_state(self.marked[0])
+            random.setstate(self.marked[1])
         return {"ok": True}
 
     def op_free(self, request):
@@ -269,33 +281,38 @@ class Server:
             self.handles.pop(handle, None)
         return {"ok": True, "value": value, "mutated": mutated}
 
-    def op_sequence(self, request):
-        """Several calls in one round trip (a training loop's epoch): {"__ref__": [k, item]} is result k (item)."""
+    def op_epoch(self, request):
+        """One epoch of the suite's training loop: forward, backward and update on each mini-batch of `order`.
+
+        The mini-batches are taken along `axis` of the whole training set X, Y; forward and backward each get
+        their own copy of the batch's X, as separate calls would.
+        """
         namespace = self.impls[request["impl"]]
-        results = []
-
-        def resolve(value):
-            if isinstance(value, dict) and len(value) == 1 and "__ref__" in value:
-                k, item = value["__ref__"]
-                return results[k] if item is None else results[k][item]
-            return value
-
-        for index, call in enumerate(request["calls"]):
-            name = call["name"]
-            try:
-                args = [resolve(a) for a in call["args"]]
-                with np.errstate(all="ignore"):
-                    results.append(getattr(namespace, name)(*args))
-            except SystemExit as exc:
-                return {"ok": False, "index": index, "error": {"kind": "exit", "message": repr(exc.code)}}
-            except MemoryError:
-                return {"ok": False, "index": index, "error": {"kind": "memory", "message": "MemoryError"}}
-            except Exception as exc:  # noqa: BLE001 - the implementation's exception is the answer
-                return {"ok": False, "index": index, "error": {"kind": "exception",
-                                                               "message": describe_exception(name, exc)}}
+        forward, backward, update = request["names"]
+        X, Y, order, batch, axis = (request[k] for k in ("X", "Y", "order", "batch", "axis"))
+        parameters, rate = request["parameters"], request["learning_rate"]
+        name = forward
+        try:
+            with np.errstate(all="ignore"):
+                for start in range(0, len(order), batch):
+                    index = order[start:start + batch]
+                    name = forward
+                    result = getattr(namespace, name)(np.take(X, index, axis=axis), parameters)
+                    name = backward
+                    grads = getattr(namespace, name)(parameters, result[1], np.take(X, index, axis=axis),
+                                                     np.take(Y, index, axis=axis))
+                    name = update
+                    parameters = getattr(namespace, name)(parameters, grads, rate)
+        except SystemExit as exc:
+            return {"ok": False, "name": name, "error": {"kind": "exit", "message": repr(exc.code)}}
+        except MemoryError:
+            return {"ok": False, "name": name, "error": {"kind": "memory", "message": "MemoryError"}}
+        except Exception as exc:  # noqa: BLE001 - the implementation's exception is the answer
+            return {"ok": False, "name": name, "error": {"kind": "exception",
+                                                         "message": describe_exception(name, exc)}}
         for handle in request.get("free", ()):
             self.handles.pop(handle, None)
-        return {"ok": True, "values": [self.keep_handle(results[k]) for k in request.get("keep", ())]}
+        return {"ok": True, "value": self.keep_handle(parameters)}
 
     def keep_handle(self, value):
         return Handle(self.keep(value), type(value).__name__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from nnspec import replay
 from nnspec.calls import CheckFailure
 from nnspec.contract import CONTRACT
 
@@ -26,7 +27,8 @@ class Check:
         impl.require(*self.needs)
         impl.begin_check(self.name)
         try:
-            return self.function(impl)
+            with replay.checking(self.name, impl):
+                return self.function(impl)
         except BaseExceptionGroup as group:
             # hypothesis reports an implementation that fails inconsistently as a group: keep its first message.
             from nnspec.report import cause_of, failure_text

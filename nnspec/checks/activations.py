@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -11,6 +10,7 @@ from nnspec import precision
 from nnspec import strategies as nst
 from nnspec.checks import check
 from nnspec.compare import as_array, assert_close, fail, overflow_hint, register, say
+from nnspec.replay import given
 from spec import bounds, oracles
 
 # Every bound is spec.bounds' at the implementation's precision (spec: argument-rounding, central-difference-step):

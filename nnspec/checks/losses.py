@@ -8,13 +8,13 @@ probability given to the true outcome. That is 1e-7 at q = 0.999, where clipping
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
 from hypothesis import strategies as st
 
 from nnspec import precision
 from nnspec import strategies as nst
 from nnspec.checks import check
 from nnspec.compare import as_array, as_scalar, assert_close, fail, log_zero_hint, register, say
+from nnspec.replay import given
 from spec import bounds, oracles
 
 LOSS_SUM = register("loss-sum", "a loss summed over the samples, not averaged")

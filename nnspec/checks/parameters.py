@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
 from hypothesis import strategies as st
 
 from nnspec import numerics, precision
 from nnspec import strategies as nst
 from nnspec.checks import check
 from nnspec.compare import as_array, assert_close, fail
+from nnspec.replay import given
 from spec import bounds
 
 

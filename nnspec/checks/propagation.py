@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import assume, given
 
 from nnspec import numerics, precision
 from nnspec import strategies as nst
@@ -11,6 +10,7 @@ from nnspec.checks import check
 from nnspec.calls import ImplementationError
 from nnspec.compare import as_array, assert_close, fail, scale_hints, transposed_hint
 from nnspec.contract import HIDDEN_ACTIVATIONS
+from nnspec.replay import assume, given
 from spec import bounds
 
 # Tolerances are spec.bounds' at the implementation's precision (spec: rounding-chain, central-difference-error):

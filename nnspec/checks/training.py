@@ -114,21 +114,12 @@ def _run_suite_loop(impl, name):
     lr, batch = LEARNING_RATE[impl.hidden], BATCH[name]
     rng = np.random.default_rng(0)
     m = t.X_train.shape[1]
+    X, Y = impl.data(t.X_train), impl.data(t.Y_train)
     best = 0.0
     for epoch in range(1, MAX_EPOCHS[name] + 1):
-        order = rng.permutation(m)
-        # One epoch crosses to the implementation's process in one round trip; caches, gradients and parameters
-        # stay there between its calls: ("ref", k, item) is the result of call k.
-        calls, current = [], params
-        for start in range(0, m, batch):
-            idx = order[start:start + batch]
-            X, Y = impl.data(t.X_train[:, idx]), impl.data(t.Y_train[:, idx])
-            k = len(calls)
-            calls += [("forward_propagation", [X, current]),
-                      ("backward_propagation", [current, ("ref", k, 1), X, Y]),
-                      ("update_parameters", [current, ("ref", k + 1, None), lr])]
-            current = ("ref", k + 2, None)
-        [updated] = impl.sequence(calls, keep=[len(calls) - 1], factor=TRAIN_TIMEOUT_FACTOR)
+        # One epoch crosses to the implementation's process in one round trip; its caches, gradients and
+        # parameters stay there.
+        updated = impl.epoch(X, Y, rng.permutation(m), batch, lr, params, factor=TRAIN_TIMEOUT_FACTOR)
         impl.release(params)
         params = updated
         if epoch % EVERY == 0:

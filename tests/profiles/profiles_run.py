@@ -3,7 +3,9 @@
 {"correct": {file: {"profile": recognised profile, "reason": why, "verdicts": {check: verdict}}}, "broken":
 {"file|check": verdict}}: each file of test_profiles_implementations.CORRECT over the chapters that test names, and
 each broken file's expected check. The test starts it in the background (a process of its own, on the other core)
-and asserts on what it prints.
+and asserts on what it prints. It runs as a batch's warm worker does: hypothesis' examples are recorded by the
+first file of a configuration and replayed for the next (nnspec/replay.py; tests/meta/test_meta_catalogue.py
+proves the texts the same).
 """
 
 import json
@@ -13,13 +15,14 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/, for background.py
 
-from nnspec import settings  # noqa: E402
+from nnspec import replay, settings  # noqa: E402
 
 import test_profiles_implementations as tests  # noqa: E402
 
 
 def main():
     settings.load()  # the run's hypothesis profile, as pytest's plugin loads it
+    replay.enable()
     found = {"correct": {}, "broken": {}}
     for filename, _, _ in tests.CORRECT:
         loaded = tests.load_adapted(os.path.join(tests.IMPLS, filename))
