@@ -6,8 +6,11 @@ the implementation returns. A batch's worker records them the first time a check
 submission with the same configuration, calls the check's body with the same examples in the same order, without
 hypothesis' engine (about half of the checking process's time per submission). The implementation then receives
 exactly the calls it would have received. At the first example that fails, the implementation's global random
-state is rewound to where the check began and hypothesis runs the check itself, from its first example: the failure
-is found, shrunk and reported as in any other run. Checks that draw interactively (`st.data()`) are not replayed.
+state (numpy's and random's) is rewound to where the check began and hypothesis runs the check itself, from its
+first example: the failure is found, shrunk and reported as in any other run, word for word for an implementation
+whose results depend only on its arguments and those generators. (One that keeps other state between calls, a call
+counter say, may be shown another example; never another verdict: if hypothesis does not find the failure again,
+the replayed one is the verdict.) Checks that draw interactively (`st.data()`) are not replayed.
 """
 
 from __future__ import annotations
