@@ -30,11 +30,14 @@ stats = {"replayed": 0, "recorded": 0, "fell back": 0}
 
 
 def enable(on: bool = True):
-    """Replay recorded examples from now on (a batch's worker); `enable(False)` also forgets them."""
+    """Record and replay examples from now on (a batch's worker), or not (what was recorded is kept)."""
     global _enabled
     _enabled = on
-    if not on:
-        _examples.clear()
+
+
+def forget():
+    """Drop every recorded example."""
+    _examples.clear()
 
 
 @contextmanager

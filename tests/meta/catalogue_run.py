@@ -1,14 +1,12 @@
 """Run every catalogue entry's expected check, and every base's: `python tests/meta/catalogue_run.py` prints JSON.
 
-{"entries": {name: failure text, or "" when the check passed}, "bases": {base: [failures of the checks the
-catalogue expects to fail on it]}}. tests/meta/test_meta_catalogue.py starts it in the background (a process of
-its own, on the other core) and asserts on what it prints.
-
-With --replay it runs as a batch's warm worker does (nnspec/replay.py), and only the checks that draw examples
-with hypothesis: the bases first, whose passing checks record the examples, then the bases again (replayed, passing)
-and every entry, whose check replays them and hands over to hypothesis at the first failing example; it adds
-{"bases replayed": ..., "replay": counts}. The texts must be the same as without.
-"""
+{"bases": {base: [failures of the checks the catalogue expects to fail on it]}, "entries": {name: failure text, or
+"" when the check passed}, "bases replayed", "entries replayed", "replay": counts}. The bases run first, as a
+batch's warm worker runs them (nnspec/replay.py): their passing checks record hypothesis' examples. The entries then
+run as a single run does, without replay, and once more replayed (those whose check draws examples with
+hypothesis): each replays the examples and hands over to hypothesis at the first failing one, and its text must be
+the same. tests/meta/test_meta_catalogue.py starts it in the background (a process of its own, on the other core)
+and asserts on what it prints."""
 
 import inspect
 import json
@@ -47,17 +45,16 @@ def run_bases(mistakes) -> dict:
 
 def main():
     settings.load()  # the run's hypothesis profile, as pytest's plugin loads it (derandomized by default and in CI)
-    replaying = "--replay" in sys.argv[1:]
-    replay.enable(replaying)
-    mistakes = [m for m in catalogue.CATALOGUE if not replaying or draws_examples(m.check)]
-    run_entries = lambda: {m.name: failure(m.check, m.implementation()) for m in mistakes}  # noqa: E731
-    entries = None if replaying else run_entries()
+    mistakes = catalogue.CATALOGUE
+    drawn = [m for m in mistakes if draws_examples(m.check)]
+    replay.enable()
     result = {"bases": run_bases(mistakes)}
-    if replaying:
-        result["bases replayed"] = run_bases(mistakes)  # passing checks, now from the recorded examples
-    result["entries"] = entries or run_entries()
-    if replaying:
-        result["replay"] = dict(replay.stats)
+    replay.enable(False)
+    result["entries"] = {m.name: failure(m.check, m.implementation()) for m in mistakes}
+    replay.enable()
+    result["bases replayed"] = run_bases(drawn)  # passing checks, now from the recorded examples
+    result["entries replayed"] = {m.name: failure(m.check, m.implementation()) for m in drawn}
+    result["replay"] = dict(replay.stats)
     print(json.dumps(result))
 
 

@@ -18,10 +18,12 @@ NOISY = "import numpy as np\n\ndef relu(Z):\n    return np.maximum(Z, 0) + 1e-3 
 
 @pytest.fixture
 def replaying():
+    replay.forget()
     replay.enable()
     before = dict(replay.stats)
     yield lambda: {k: replay.stats[k] - before[k] for k in before}
     replay.enable(False)
+    replay.forget()
 
 
 def failure(source: str, label: str = "relu.py") -> str:
