@@ -25,7 +25,7 @@ from hypothesis.errors import UnsatisfiedAssumption
 _enabled = False
 _replaying = False
 _examples: dict = {}  # key -> [(args, kwargs) of each example, in the order hypothesis ran them]
-_check = None  # (check name, configuration, rewind) of the check running, set by `checking`
+_check = None  # (check name, configuration, session) of the check running, set by `checking`
 stats = {"replayed": 0, "recorded": 0, "fell back": 0}
 
 
@@ -67,10 +67,12 @@ def given(*strategies):
 
     def decorate(test):
         log: list = []
+        recording = [False]
 
         @functools.wraps(test)
         def recorded(*args, **kwargs):
-            log.append(copy.deepcopy((args, kwargs)))
+            if recording[0]:
+                log.append(copy.deepcopy((args, kwargs)))
             return test(*args, **kwargs)
 
         under_hypothesis = hypothesis.given(*strategies)(recorded)
@@ -96,7 +98,11 @@ def given(*strategies):
                 # call to the next): the replayed failure is the verdict.
                 raise failure
             log.clear()
-            under_hypothesis()
+            recording[0] = True
+            try:
+                under_hypothesis()
+            finally:
+                recording[0] = False
             _examples[key] = list(log)
             stats["recorded"] += 1
             return None
