@@ -79,7 +79,8 @@ def given(*strategies):
 
         @functools.wraps(test)
         def run():
-            settings = hypothesis.settings.default
+            # A @settings on the check's function, else the profile's.
+            settings = getattr(test, "_hypothesis_internal_use_settings", None) or hypothesis.settings.default
             if not _enabled or _check is None or interactive or not settings.derandomize:
                 return under_hypothesis()
             name, configuration, session = _check
