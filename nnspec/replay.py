@@ -79,6 +79,9 @@ def given(*strategies):
 
         @functools.wraps(test)
         def run():
+            if getattr(run, "hypothesis_explicit_examples", None):
+                raise TypeError(f"{test.__qualname__}: @example is not carried through nnspec.replay.given; "
+                                f"write the example as a plain call of the check's body")
             # A @settings on the check's function, else the profile's.
             settings = getattr(test, "_hypothesis_internal_use_settings", None) or hypothesis.settings.default
             if not _enabled or _check is None or interactive or not settings.derandomize:

@@ -67,3 +67,16 @@ def test_a_profile_that_is_not_derandomized_is_never_replayed(replaying):
     finally:
         hsettings.load_profile(previous)
     assert replaying() == {"recorded": 0, "replayed": 0, "fell back": 0}
+
+
+def test_an_explicit_example_is_refused_rather_than_silently_skipped():
+    from hypothesis import example
+    from hypothesis import strategies as st
+
+    @example(0)
+    @replay.given(st.integers())
+    def run(n):
+        pass
+
+    with pytest.raises(TypeError, match="@example is not carried through"):
+        run()
