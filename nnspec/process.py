@@ -173,15 +173,17 @@ class Child:
         deadline = time.monotonic() + timeout
         view = memoryview(data)
         while view:
+            try:
+                view = view[os.write(self.write_fd, view):]  # most requests fit in the pipe at once
+                continue
+            except BlockingIOError:
+                pass
+            except BrokenPipeError:
+                raise ChildError("crashed", "closed its channel") from None
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ChildError("timeout", "did not read its request")
-            _, ready, _ = select.select([], [self.write_fd], [], left)
-            if ready:
-                try:
-                    view = view[os.write(self.write_fd, view):]
-                except BrokenPipeError:
-                    raise ChildError("crashed", "closed its channel") from None
+            select.select([], [self.write_fd], [], left)
 
     def _receive(self, n: int, deadline: float) -> bytes:
         chunks, left = [], n
@@ -203,11 +205,33 @@ class Child:
         """Send one frame, wait at most `timeout` seconds for the answer's frame."""
         deadline = time.monotonic() + timeout
         self._send(len(payload).to_bytes(8, "big") + payload, timeout)
-        size = int.from_bytes(self._receive(8, deadline), "big")
+        # The child writes an answer in one piece: its length and, usually, all of it arrive in the first read.
+        first = self._receive_some(deadline)
+        while len(first) < 8:
+            first += self._receive_some(deadline)
+        size = int.from_bytes(first[:8], "big")
         if size > wire.MAX_FRAME:
             raise ChildError("protocol", f"sent an answer of {size} bytes, more than the limit of "
                                          f"{wire.MAX_FRAME // 2**20} MB")
-        return self._receive(size, deadline)
+        body = first[8:]
+        if len(body) > size:
+            raise ChildError("protocol", "sent more than one answer")
+        return body + self._receive(size - len(body), deadline) if len(body) < size else body
+
+    def _receive_some(self, deadline: float) -> bytes:
+        """Whatever the child has written (at most 64 KB), waiting for it until `deadline`."""
+        while True:
+            try:
+                chunk = os.read(self.read_fd, 1 << 16)
+            except BlockingIOError:
+                wait = deadline - time.monotonic()
+                if wait <= 0:
+                    raise ChildError("timeout", "did not answer in time") from None
+                select.select([self.read_fd], [], [], wait)
+                continue
+            if not chunk:
+                raise ChildError("crashed", "closed its channel")
+            return chunk
 
     # -- life and death --------------------------------------------------------------------------------------------
     def alive(self) -> bool:

@@ -11,6 +11,7 @@ cannot import nnspec. It needs only the standard library and numpy.
 """
 
 import json
+import math
 import os
 import re
 import struct
@@ -105,7 +106,7 @@ def _array(payload, offsets, dtype, shape, index):
         raise WireError(f"bad shape {shape!r}")
     start, nbytes = offsets[index]
     dt = np.dtype(dtype)
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    count = math.prod(shape)
     if count * dt.itemsize != nbytes:
         raise WireError(f"{nbytes} bytes for shape {shape} of {dtype}")
     return np.frombuffer(payload, dtype=dt, count=count, offset=start).reshape(shape).copy()
