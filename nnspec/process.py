@@ -188,15 +188,7 @@ class Child:
     def _receive(self, n: int, deadline: float) -> bytes:
         chunks, left = [], n
         while left:
-            wait = deadline - time.monotonic()
-            if wait <= 0:
-                raise ChildError("timeout", "did not answer in time")
-            ready, _, _ = select.select([self.read_fd], [], [], wait)
-            if not ready:
-                continue
-            chunk = os.read(self.read_fd, min(left, 1 << 20))
-            if not chunk:
-                raise ChildError("crashed", "closed its channel")
+            chunk = self._receive_some(deadline, min(left, 1 << 20))
             chunks.append(chunk)
             left -= len(chunk)
         return b"".join(chunks)
@@ -216,13 +208,13 @@ class Child:
         body = first[8:]
         if len(body) > size:
             raise ChildError("protocol", "sent more than one answer")
-        return body + self._receive(size - len(body), deadline) if len(body) < size else body
+        return body + self._receive(size - len(body), deadline)
 
-    def _receive_some(self, deadline: float) -> bytes:
-        """Whatever the child has written (at most 64 KB), waiting for it until `deadline`."""
+    def _receive_some(self, deadline: float, limit: int = 1 << 16) -> bytes:
+        """Whatever the child has written (at most `limit` bytes), waiting for it until `deadline`."""
         while True:
             try:
-                chunk = os.read(self.read_fd, 1 << 16)
+                chunk = os.read(self.read_fd, limit)
             except BlockingIOError:
                 wait = deadline - time.monotonic()
                 if wait <= 0:
