@@ -84,15 +84,6 @@ def test_the_unbroken_bases_pass_every_check_the_catalogue_expects_to_fail(base)
     assert not failures, f"{base} fails checks it must pass:\n" + "\n".join(failures)
 
 
-# Entries whose train draws from the operating system's entropy: the size and place of the difference it reports
-# change from run to run, replayed or not, so only what the message says before the numbers is compared.
-UNSEEDED = {"train_shuffles_with_an_unseeded_generator", "train_initialises_from_an_unseeded_generator"}
-
-
-def _comparable(name: str, text: str) -> str:
-    return text.split("(", 1)[0] if name in UNSEEDED else text
-
-
 def test_replayed_examples_give_every_entry_the_failure_text_hypothesis_gives():
     # A batch's worker replays the examples a passing check ran (nnspec/replay.py); at the first failing example
     # hypothesis takes over. Every verdict and every word of every message must be what hypothesis alone gives.
@@ -100,7 +91,7 @@ def test_replayed_examples_give_every_entry_the_failure_text_hypothesis_gives():
     replayed = background.result("catalogue", _run_the_catalogue)["entries replayed"]
     assert len(replayed) >= 45, f"only {len(replayed)} entries' checks draw examples with hypothesis"
     differing = [f"{name}:\n  hypothesis: {direct[name]!r}\n  replayed:   {replayed[name]!r}"
-                 for name in replayed if _comparable(name, direct[name]) != _comparable(name, replayed[name])]
+                 for name in replayed if direct[name] != replayed[name]]
     assert not differing, f"{len(differing)} of {len(replayed)} entries differ when replayed:\n" + "\n".join(differing)
 
 
