@@ -78,3 +78,13 @@ def verify_in_a_process(paths, **options) -> list[dict]:
     code = ("import json, sys\nfrom nnspec import runner\noptions = json.loads(sys.argv[1])\n"
             "print(json.dumps([runner.verify(p, quiet=True, **options) for p in sys.argv[2:]]))")
     return json_of("-c", code, json.dumps(options), *paths)
+
+
+def write_executable(path, content: bytes) -> None:
+    """Write an executable file from a short-lived process of its own, never from this one.
+
+    Linux refuses to execute a file that any process holds open for writing (ETXTBSY). Written here, the descriptor
+    would be inherited by a process another thread forks meanwhile, until that process execs, so executing the file
+    right after could fail now and then; written by a child that has exited, no descriptor for writing is left."""
+    subprocess.run(["sh", "-c", 'cat > "$1" && chmod 755 "$1"', "sh", str(path)], input=content, check=True,
+                   timeout=60)

@@ -70,8 +70,8 @@ def grade_submission(tmp_path, archive, files: dict) -> tuple:
     """Unpack the zip into root/source, put `files` in root/submission, run run_autograder; its results."""
     root = tmp_path / "autograder"
     with zipfile.ZipFile(archive) as unpacked:
-        unpacked.extractall(root / "source")
-    (root / "source" / "run_autograder").chmod(0o755)
+        unpacked.extractall(root / "source", members=[n for n in unpacked.namelist() if n != "run_autograder"])
+        background.write_executable(root / "source" / "run_autograder", unpacked.read("run_autograder"))
     (root / "submission").mkdir()
     (root / "results").mkdir()
     for name, text in files.items():
@@ -145,10 +145,9 @@ def test_when_nnspec_cannot_grade_the_results_file_still_says_so(tmp_path):
 
 
 def test_when_python_itself_cannot_start_run_autograder_still_writes_a_failed_test(tmp_path, archive):
-    with zipfile.ZipFile(archive) as unpacked:
-        unpacked.extract("run_autograder", tmp_path / "source")
     script = tmp_path / "source" / "run_autograder"
-    script.chmod(0o755)
+    script.parent.mkdir()
+    background.write_executable(script, zipfile.ZipFile(archive).read("run_autograder"))
     done = subprocess.run([str(script)], env=dict(os.environ, NNSPEC_AUTOGRADER_ROOT=str(tmp_path),
                                                   NNSPEC_PYTHON="/bin/false"), capture_output=True, timeout=60)
     results = json.loads((tmp_path / "results" / "results.json").read_text())

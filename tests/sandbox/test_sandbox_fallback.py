@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import background
 import pytest
 from conftest import alive, needs_sandbox, run, without_bubblewrap
 
@@ -26,9 +27,8 @@ def test_with_sandbox_the_description_says_what_it_enforces():
 
 def test_a_bubblewrap_that_cannot_make_namespaces_is_reported_as_no_sandbox(tmp_path):
     fake = tmp_path / "bwrap"  # what bwrap says where user namespaces are disabled
-    fake.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'bubblewrap 9.9' && exit 0\n"
-                    "echo 'bwrap: No permissions to creating new namespace' >&2; exit 1\n")
-    fake.chmod(0o755)
+    background.write_executable(fake, b"#!/bin/sh\n[ \"$1\" = --version ] && echo 'bubblewrap 9.9' && exit 0\n"
+                                      b"echo 'bwrap: No permissions to creating new namespace' >&2; exit 1\n")
     found = sandbox.probe(str(fake))
     assert not found.sandbox, found
     assert found.reason.startswith("bubblewrap 9.9 cannot start a sandbox here: bwrap: No permissions"), found.reason
