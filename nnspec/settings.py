@@ -1,4 +1,6 @@
-"""Hypothesis profiles: `default` and `ci` are derandomized (same verdict every run); `thorough` explores more."""
+"""Hypothesis profiles: `default` and `ci` are derandomized (same verdict every run); `thorough` explores more.
+
+Importing it also keeps hypothesis from drawing constants out of the source of local modules (see below)."""
 
 import os
 
@@ -18,6 +20,27 @@ settings.register_profile("ci", max_examples=12, derandomize=True, **_COMMON)
 settings.register_profile("thorough", max_examples=300, derandomize=False, **_COMMON)
 
 PROFILES = ("default", "ci", "thorough")
+
+
+def _without_local_constants():
+    """Hypothesis draws only its own constants, never those it finds in the source of this process's modules.
+
+    Since 6.131 hypothesis sometimes draws a constant found in the source of the "local" modules loaded (those not
+    in site-packages): nnspec's own from a checkout or an editable install, none from a wheel, and more as more of
+    them are imported. Then the examples, and so a borderline verdict, would depend on how nnspec was installed and
+    on what the process had imported before the check: one implementation, two verdicts. No setting turns it off,
+    so its pool of local constants is kept empty (tests/meta/test_meta_settings.py proves the examples the same).
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+    except ImportError:  # a hypothesis from before local constants
+        return
+    if hasattr(providers, "_get_local_constants"):
+        providers._get_local_constants = Constants
+
+
+_without_local_constants()
 
 
 def load(profile: str | None = None) -> str:

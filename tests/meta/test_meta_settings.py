@@ -1,9 +1,12 @@
 """The hypothesis profiles: derandomized by default and in CI, more examples when thorough."""
 
+import importlib
+
 import pytest
+from hypothesis import given
 from hypothesis import settings as hsettings
 
-from nnspec import settings
+from nnspec import settings, strategies
 
 
 @pytest.fixture
@@ -38,3 +41,27 @@ def test_an_unknown_profile_is_named_with_the_valid_ones(monkeypatch, restore_pr
     monkeypatch.setenv("NNSPEC_PROFILE", "fast")
     with pytest.raises(ValueError, match="NNSPEC_PROFILE was 'fast', must be one of default, ci, thorough"):
         settings.load()
+
+
+def _drawn_matrices() -> list:
+    """The matrices a derandomized check's strategy draws, in order (the same function each time: the same seed)."""
+    drawn = []
+
+    @hsettings(derandomize=True, max_examples=60, database=None)
+    @given(strategies.matrices())
+    def draw(matrix):
+        drawn.append(matrix.tobytes())
+
+    draw()
+    return drawn
+
+
+def test_the_examples_do_not_depend_on_the_modules_the_checking_process_has_loaded(tmp_path, monkeypatch):
+    # Hypothesis may draw constants it finds in the source of local modules: a checkout's nnspec, or anything else
+    # imported before the check. The same check must draw the same examples whatever was imported.
+    before = _drawn_matrices()
+    module = tmp_path / "nnspec_local_constants_probe.py"
+    module.write_text("VALUES = [" + ", ".join(f"{k / 7:.17g}" for k in range(-140, 141)) + "]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module(module.stem)
+    assert _drawn_matrices() == before, "a module imported by the checking process changed the examples drawn"
