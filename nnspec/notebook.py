@@ -2,7 +2,8 @@
 
 From the code cells of an `.ipynb` (or the whole of a `.py` read with --definitions-only), only the definitions
 are kept: `def`, `class`, `import`, `from ... import` and assignments of ALL_CAPS names to constants. Everything
-else (training loops, plots, data loading, print, input(), IPython magics, shell lines) is skipped and counted.
+else (training loops, plots, data loading, print, input(), IPython magics, shell lines) is skipped and counted,
+and so is an import that only those need (`import matplotlib.pyplot as plt` when no definition reads `plt`).
 The result is one Python source text that the implementation's own process execs as the module: each cell is
 compiled under its own filename (`my.ipynb[cell 7]`, cells counted from 1 over the whole notebook) with its own
 line numbers, so that tracebacks point at the cell, and a module that is not installed (a course helper such as
@@ -18,6 +19,11 @@ import os
 import re
 from dataclasses import dataclass, field
 
+# Packages a notebook imports to plot, show or load data in its top-level cells, which are skipped: slow to import
+# (matplotlib.pyplot about 0.4 s, sklearn about 0.7 s here) and never what a contract function is. `from` one of them, an
+# import whose names no kept statement reads is not run; so is any `import X` whose module no kept statement reads.
+DISPLAY_PACKAGES = frozenset({"matplotlib", "seaborn", "plotly", "sklearn", "PIL", "cv2", "imageio", "h5py", "pandas",
+                              "IPython", "ipywidgets", "tqdm", "scipy", "torchvision", "tensorflow", "keras"})
 # Calls allowed in the value of a kept ALL_CAPS assignment: building constants, never running user code.
 CONSTANT_BUILDERS = frozenset({"range", "tuple", "list", "dict", "set", "frozenset", "int", "float", "str", "bool"})
 _CAPS = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
@@ -41,6 +47,7 @@ class Definitions:
     imports: list = field(default_factory=list)  # module names the kept imports ask for, in order
     unparsable: dict = field(default_factory=dict)  # {cell number: "SyntaxError: ... (line n)"}
     notebook: bool = True
+    unused: list = field(default_factory=list)  # modules of the imports not run: no kept statement reads their names
 
     @property
     def defined(self) -> set:
@@ -193,15 +200,42 @@ def _without_magics(text: str):
     return "\n".join(lines), blanked
 
 
-def _keep(text: str, stmts) -> tuple[str, dict, int, list]:
-    """(the text with only the kept statements, line numbers unchanged; {name: True}; skipped count; imports)."""
+def _reads(stmts) -> set:
+    """Every name the kept statements other than imports read (in bodies, defaults, decorators, bases)."""
+    kept = [s for s in stmts if not isinstance(s, (ast.Import, ast.ImportFrom)) and kept_names(s) is not None]
+    return {node.id for stmt in kept for node in ast.walk(stmt) if isinstance(node, ast.Name)}
+
+
+def _unused_import(stmt, read: set) -> list | None:
+    """The modules of an import not worth running, as no kept statement reads what it binds; None to run it.
+
+    `import X` binds a module, never a name the contract or a profile looks up. `from X import f` may bind one
+    (a course helper that a profile uses), so only `from` a package of DISPLAY_PACKAGES is skipped."""
+    if isinstance(stmt, ast.Import):
+        if any((a.asname or a.name.split(".")[0]) in read for a in stmt.names):
+            return None
+        return [a.name for a in stmt.names]
+    if isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+        if stmt.module.split(".")[0] not in DISPLAY_PACKAGES or any(a.name == "*" for a in stmt.names):
+            return None
+        return None if any((a.asname or a.name) in read for a in stmt.names) else [stmt.module]
+    return None
+
+
+def _keep(text: str, stmts, read: set) -> tuple[str, dict, int, list, list]:
+    """(the text with only the kept statements, line numbers unchanged; {name: True}; skipped count; imports; the
+    modules of the imports not run, as nothing in `read` comes from them)."""
     lines = text.split("\n")
     keep = [False] * len(lines)
-    names, skipped, imports = {}, 0, []
+    names, skipped, imports, unused = {}, 0, [], []
     for stmt in stmts:
         defined = kept_names(stmt)
         if defined is None:
             skipped += 1
+            continue
+        modules = _unused_import(stmt, read)
+        if modules is not None:
+            unused += modules
             continue
         for line in range(_first_line(stmt) - 1, stmt.end_lineno):
             keep[line] = True
@@ -212,7 +246,7 @@ def _keep(text: str, stmts) -> tuple[str, dict, int, list]:
             imports += [a.name for a in stmt.names]
         elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
             imports.append(stmt.module)
-    return "\n".join(l if k else "" for l, k in zip(lines, keep)), names, skipped, imports
+    return "\n".join(l if k else "" for l, k in zip(lines, keep)), names, skipped, imports, unused
 
 
 def _code_cells(path: str) -> list[tuple[int, str]]:
@@ -256,7 +290,7 @@ def definitions(path: str, filename: str | None = None) -> Definitions:
         except OSError as exc:
             raise NotebookError(f"{path}: cannot be read ({exc.strerror})") from None
     shown = filename or os.path.basename(path)
-    parts = []
+    parts, parsed = [], []
     defs = Definitions(path=path, source="", cells_read=len(cells), notebook=is_notebook)
     for number, text in cells:
         cleaned, blanked = _without_magics(text)
@@ -264,15 +298,17 @@ def definitions(path: str, filename: str | None = None) -> Definitions:
         if cleaned is None:
             continue
         try:
-            tree = ast.parse(cleaned)
+            parsed.append((number, text, cleaned, ast.parse(cleaned)))
         except SyntaxError as exc:
             where = f"line {exc.lineno}" + (f" of cell {number}" if is_notebook else "")
             if not is_notebook:
                 raise NotebookError(f"{shown} does not parse: SyntaxError: {exc.msg} ({where})") from None
             defs.unparsable[number] = f"SyntaxError: {exc.msg} ({where})"
-            continue
-        kept, names, skipped, imports = _keep(cleaned, tree.body)
+    read = _reads([stmt for *_, tree in parsed for stmt in tree.body])  # over every cell: a def may come later
+    for number, text, cleaned, tree in parsed:
+        kept, names, skipped, imports, unused = _keep(cleaned, tree.body, read)
         defs.skipped += skipped
+        defs.unused += [m for m in unused if m not in defs.unused]
         if not names:
             continue
         for name in names:
@@ -299,6 +335,8 @@ def header_lines(defs: Definitions, missing=()) -> list[str]:
     name = os.path.basename(defs.path)
     what = f"{defs.cells_read} code cells read, " if defs.notebook else "definitions only, "
     line = f"{name}: {what}{len(defs.names_by_cell)} definitions, {defs.skipped} statements skipped"
+    if defs.unused:
+        line += f"; not imported, as no definition uses them: {', '.join(defs.unused)}"
     if missing:
         line += f"; missing modules: {', '.join(missing)}"
     lines = [line]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import os
 from dataclasses import dataclass, field
 
 from nnspec import profiles

@@ -56,7 +56,7 @@ def test_a_missing_module_is_recorded_and_named_when_something_from_it_is_called
     path = write_notebook(tmp_path / "course.ipynb",
                           "import numpy as np\nimport dnn_utils_nnspec_absent\nfrom testCases_nnspec_absent import *\n"
                           "from dnn_utils_nnspec_absent import relu",
-                          "def forward(Z):\n    return relu(Z)")
+                          "def forward(Z):\n    return relu(Z)\n\ndef helper():\n    return dnn_utils_nnspec_absent.sigmoid")
     defs = definitions(path)
     namespace = run(defs)
     missing = missing_modules(namespace)
@@ -68,9 +68,35 @@ def test_a_missing_module_is_recorded_and_named_when_something_from_it_is_called
 
 
 def test_a_missing_submodule_of_an_installed_package_still_fails_as_python_would(tmp_path):
-    path = write_notebook(tmp_path / "nb.ipynb", "import numpy.nnspec_absent_submodule")
+    path = write_notebook(tmp_path / "nb.ipynb", "import numpy.nnspec_absent_submodule", "def f():\n    return numpy.pi")
     with pytest.raises(ModuleNotFoundError):
         run(definitions(path))
+
+
+def test_an_import_that_no_definition_uses_is_not_run_and_is_named_in_the_header(tmp_path):
+    # Plots and datasets live in the skipped top-level cells; importing their packages costs seconds per notebook.
+    path = write_notebook(tmp_path / "nb.ipynb",
+                          "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.datasets import make_moons\n"
+                          "from course_nnspec_absent import relu_backward",
+                          "X, y = make_moons(100)\nplt.scatter(X[:, 0], X[:, 1], c=y)",
+                          "def f(Z):\n    return np.tanh(Z)")
+    defs = definitions(path)
+    assert defs.unused == ["matplotlib.pyplot", "sklearn.datasets"], defs.unused
+    # `from` a module that may be a course's helper is kept: a profile may use what it binds
+    assert defs.imports == ["numpy", "course_nnspec_absent"], defs.imports
+    assert {"np", "f", "relu_backward"} <= defs.defined and not {"plt", "make_moons"} & defs.defined, defs.defined
+    assert header_lines(defs)[0].endswith("; not imported, as no definition uses them: matplotlib.pyplot, "
+                                          "sklearn.datasets"), header_lines(defs)[0]
+    namespace = run(defs)
+    assert "plt" not in namespace and "make_moons" not in namespace and namespace["f"](0.0) == 0.0
+
+
+def test_an_import_a_definition_uses_is_run_wherever_the_definition_is(tmp_path):
+    path = write_notebook(tmp_path / "nb.ipynb", "import matplotlib.pyplot as plt\nimport copy",
+                          "@decorate(plt)\ndef train(X, Y):\n    pass",
+                          "class Net(copy.Error):\n    pass")
+    defs = definitions(path)
+    assert defs.unused == [] and defs.imports == ["matplotlib.pyplot", "copy"], (defs.unused, defs.imports)
 
 
 def test_a_traceback_points_at_the_notebook_cell_and_line(tmp_path):
