@@ -15,8 +15,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tes
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     # Heavy jobs of the selected test modules start now, in processes of their own (tests/background.py).
-    if config.getoption("impl", None):
-        return
+    if config.getoption("impl", None) or config.getoption("collectonly", False):
+        return  # nothing will run: --collect-only must not start the heavy jobs, nor wait for them at exit
     import background
 
     modules = list(dict.fromkeys(item.module for item in items if getattr(getattr(item, "module", None),
