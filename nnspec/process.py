@@ -148,7 +148,8 @@ class Child:
         read_child, self.write_fd = os.pipe()
         self.read_fd, write_child = os.pipe()
         out_read, out_write = os.pipe()
-        argv = [sys.executable, "-I", "-c", BOOT, str(read_child), str(write_child)]
+        # -B: no __pycache__ written beside the user's file (-I ignores PYTHONDONTWRITEBYTECODE)
+        argv = [sys.executable, "-I", "-B", "-c", BOOT, str(read_child), str(write_child)]
         try:
             if sandbox != "off":
                 self.popen = _spawn_sandboxed(argv, pass_fds=(read_child, write_child), stdout=out_write, cwd=cwd,

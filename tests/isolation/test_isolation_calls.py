@@ -6,6 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
+from nnspec import runner
 from nnspec.checks import by_name
 from nnspec.implementation import load
 from nnspec.process import Limits
@@ -105,3 +106,11 @@ def test_the_reply_of_the_implementations_process_is_plain_data_only():
     forged = wire.encode({"x": np.zeros(2)}).replace(b'"<f8"', b'"|O8"')
     with pytest.raises(wire.WireError, match="is not numeric"):
         wire.decode(forged)
+
+
+def test_verifying_leaves_nothing_in_the_implementations_folder(tmp_path):
+    # Neither the implementation's process (bytecode) nor the checker (hypothesis' caches) writes beside the file.
+    shutil.copy(os.path.join(HOSTILE, "_base.py"), tmp_path / "network.py")
+    result = runner.verify(str(tmp_path / "network.py"), select=["relu_matches_the_spec"], quiet=True)
+    assert result["verdict"] == "passed", result
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network.py"], list(tmp_path.iterdir())
