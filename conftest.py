@@ -24,8 +24,8 @@ def pytest_collection_modifyitems(session, config, items):
     jobs = [(getattr(m, "BACKGROUND_SECONDS", {}).get(name, 1.0), index, name, function, m)
             for index, m in enumerate(modules) for name, function in m.BACKGROUND.items()]
     jobs.sort(key=lambda job: (-job[0], job[1]))  # the heaviest first: the last to finish is then a short one
-    for _, _, name, function, _ in jobs:
-        background.start(name, function)
+    for _, _, name, function, module in jobs:
+        background.start(name, function, waiting=name in getattr(module, "BACKGROUND_WAITING", ()))
     # The tests that wait for a job's result run last, their modules in the order their jobs started: until then
     # this process does its own tests beside the jobs.
     first_job = {}

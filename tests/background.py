@@ -5,7 +5,8 @@ A test module declares `BACKGROUND = {name: function}` and, for the order, `BACK
 (what the job takes alone on a 2-core machine; only the order matters). conftest.py starts each function of a
 module that has a selected test, the heaviest first (in a thread, which only waits for the processes the function
 starts), and runs the tests that wait for a result last; `result(name)` returns what it returned, or raises what it
-raised.
+raised. A job that spends its time waiting, not computing (a wall-time limit running out on a sleep), is named in
+the module's `BACKGROUND_WAITING` too: it starts at once beside the others instead of holding one of the two places.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Two at a time: with the main run, that keeps both cores busy without crowding them.
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnspec-background")
+_WAITING_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="nnspec-background-waiting")
 _JOBS: dict[str, Future] = {}
 
 
-def start(name: str, function) -> None:
+def start(name: str, function, waiting: bool = False) -> None:
+    """Start the job; `waiting`: it costs (almost) no CPU, so it does not take one of the two places."""
     if name not in _JOBS:
-        _JOBS[name] = _POOL.submit(function)
+        _JOBS[name] = (_WAITING_POOL if waiting else _POOL).submit(function)
 
 
 def result(name: str, function=None):

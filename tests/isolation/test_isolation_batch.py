@@ -99,6 +99,7 @@ BACKGROUND = {
     "hang_over_cpu_time": lambda: _hang_under("hang", Limits(wall=120, cpu=3, memory_mb=1024, call=60)),
 }
 BACKGROUND_SECONDS = {"batch_twice": 1.4, "hang_over_wall_time": 3.5, "hang_over_cpu_time": 3.6}
+BACKGROUND_WAITING = {"hang_over_wall_time"}  # 3 s of its 3.5 are a sleep
 
 
 def test_an_implementation_over_its_wall_time_limit_is_stopped_and_named():
