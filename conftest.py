@@ -2,6 +2,7 @@
 
 import os
 import sys
+import types
 from importlib.metadata import entry_points
 
 import pytest
@@ -19,8 +20,10 @@ def pytest_collection_modifyitems(session, config, items):
         return  # nothing will run: --collect-only must not start the heavy jobs, nor wait for them at exit
     import background
 
-    modules = list(dict.fromkeys(item.module for item in items if getattr(getattr(item, "module", None),
-                                                                             "BACKGROUND", None)))
+    selected = dict.fromkeys(item.module for item in items if getattr(item, "module", None) is not None)
+    # A module's jobs, and those of the test modules it imports to read their results (test_meta_catalogue's, say)
+    modules = list(dict.fromkeys(m for module in selected for m in [module, *vars(module).values()]
+                                 if isinstance(m, types.ModuleType) and getattr(m, "BACKGROUND", None)))
     jobs = [(getattr(m, "BACKGROUND_SECONDS", {}).get(name, 1.0), index, name, function, m)
             for index, m in enumerate(modules) for name, function in m.BACKGROUND.items()]
     jobs.sort(key=lambda job: (-job[0], job[1]))  # the heaviest first: the last to finish is then a short one
