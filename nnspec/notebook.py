@@ -19,9 +19,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-# Packages a notebook imports to plot, show or load data in its top-level cells, which are skipped: slow to import
-# (matplotlib.pyplot about 0.4 s, sklearn about 0.7 s here) and never what a contract function is. `from` one of them, an
-# import whose names no kept statement reads is not run; so is any `import X` whose module no kept statement reads.
+# Packages a notebook imports to plot, show or load data in the cells that are skipped, and slow to import
+# (matplotlib.pyplot about 0.4 s, sklearn about 0.7 s here): a `from` import of one of them whose names no kept
+# statement reads is not run (_unused_import).
 DISPLAY_PACKAGES = frozenset({"matplotlib", "seaborn", "plotly", "sklearn", "PIL", "cv2", "imageio", "h5py", "pandas",
                               "IPython", "ipywidgets", "tqdm", "scipy", "torchvision", "tensorflow", "keras"})
 # Calls allowed in the value of a kept ALL_CAPS assignment: building constants, never running user code.

@@ -38,6 +38,9 @@ def _without_local_constants():
         return
     if hasattr(providers, "_get_local_constants"):
         providers._get_local_constants = Constants
+        cache = getattr(providers, "CONSTANTS_CACHE", None)
+        if cache is not None and hasattr(cache, "cache"):
+            cache.cache.clear()  # constants chosen from an earlier, non-empty pool
 
 
 _without_local_constants()
