@@ -211,15 +211,15 @@ def _unused_import(stmt, read: set) -> list | None:
 
     `import X` binds a module, never a name the contract or a profile looks up. `from X import f` may bind one
     (a course helper that a profile uses), so only `from` a package of DISPLAY_PACKAGES is skipped."""
-    if isinstance(stmt, ast.Import):
-        if any((a.asname or a.name.split(".")[0]) in read for a in stmt.names):
+    if isinstance(stmt, ast.ImportFrom):
+        if stmt.level or not stmt.module or stmt.module.split(".")[0] not in DISPLAY_PACKAGES or any(
+                a.name == "*" for a in stmt.names):
             return None
-        return [a.name for a in stmt.names]
-    if isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
-        if stmt.module.split(".")[0] not in DISPLAY_PACKAGES or any(a.name == "*" for a in stmt.names):
-            return None
-        return None if any((a.asname or a.name) in read for a in stmt.names) else [stmt.module]
-    return None
+    elif not isinstance(stmt, ast.Import):
+        return None
+    if read.intersection(kept_names(stmt)):
+        return None
+    return [a.name for a in stmt.names] if isinstance(stmt, ast.Import) else [stmt.module]
 
 
 def _keep(text: str, stmts, read: set) -> tuple[str, dict, int, list, list]:
