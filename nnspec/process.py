@@ -200,8 +200,8 @@ class Child:
         self._send(len(payload).to_bytes(8, "big") + payload, timeout)
         # The child writes an answer in one piece: its length and, usually, all of it arrive in the first read.
         first = self._receive_some(deadline)
-        while len(first) < 8:
-            first += self._receive_some(deadline)
+        if len(first) < 8:
+            first += self._receive(8 - len(first), deadline)
         size = int.from_bytes(first[:8], "big")
         if size > wire.MAX_FRAME:
             raise ChildError("protocol", f"sent an answer of {size} bytes, more than the limit of "
