@@ -85,6 +85,9 @@ class Server:
                 reply = getattr(self, "op_" + op)(request)
             except Exception as exc:  # noqa: BLE001 - a request the server cannot serve is answered, not fatal
                 reply = {"ok": False, "error": {"kind": "server", "message": f"{type(exc).__name__}: {exc}"}}
+            # Handles the checker released ride on whatever request it sends next, whichever op and outcome.
+            for handle in request.get("free", ()):
+                self.handles.pop(handle, None)
             self.flush()
             try:
                 payload = encode(reply, keep=self.keep)
@@ -117,11 +120,6 @@ class Server:
         if self.marked is not None:
             np.random.set_state(self.marked[0])
             random.setstate(self.marked[1])
-        return {"ok": True}
-
-    def op_free(self, request):
-        for handle in request.get("handles", ()):
-            self.handles.pop(handle, None)
         return {"ok": True}
 
     def op_generator(self, request):
@@ -277,8 +275,6 @@ class Server:
             value = self.keep_handle(value)
         elif keep and isinstance(value, (tuple, list)):
             value = type(value)(self.keep_handle(v) if i in keep else v for i, v in enumerate(value))
-        for handle in request.get("free", ()):
-            self.handles.pop(handle, None)
         return {"ok": True, "value": value, "mutated": mutated}
 
     def op_epoch(self, request):
@@ -310,8 +306,6 @@ class Server:
         except Exception as exc:  # noqa: BLE001 - the implementation's exception is the answer
             return {"ok": False, "name": name, "error": {"kind": "exception",
                                                          "message": describe_exception(name, exc)}}
-        for handle in request.get("free", ()):
-            self.handles.pop(handle, None)
         return {"ok": True, "value": self.keep_handle(parameters)}
 
     def keep_handle(self, value):

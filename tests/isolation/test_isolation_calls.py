@@ -114,3 +114,12 @@ def test_verifying_leaves_nothing_in_the_implementations_folder(tmp_path):
     result = runner.verify(str(tmp_path / "network.py"), select=["relu_matches_the_spec"], quiet=True)
     assert result["verdict"] == "passed", result
     assert sorted(p.name for p in tmp_path.iterdir()) == ["network.py"], list(tmp_path.iterdir())
+
+
+def test_a_released_handle_is_freed_with_whatever_request_goes_next():
+    impl = load(os.path.join(HOSTILE, "_base.py"))[0]
+    handle = impl.call("relu", np.ones((2, 2)), keep="all")
+    assert impl.fetch(handle) is not None, "the value behind a kept handle must be fetchable"
+    impl.release(handle)
+    impl.session.seed(1)  # not a call: the release rides on it all the same
+    assert impl.fetch(handle) is None, "a released handle must be forgotten by the implementation's process"
