@@ -87,8 +87,8 @@ def test_the_unbroken_bases_pass_every_check_the_catalogue_expects_to_fail(base)
 def test_replayed_examples_give_every_entry_the_failure_text_hypothesis_gives():
     # A batch's worker replays the examples a passing check ran (nnspec/replay.py); at the first failing example
     # hypothesis takes over. Every verdict and every word of every message must be what hypothesis alone gives.
-    direct = background.result("catalogue", _run_the_catalogue)["entries"]
-    replayed = background.result("catalogue", _run_the_catalogue)["entries replayed"]
+    result = background.result("catalogue", _run_the_catalogue)
+    direct, replayed = result["entries"], result["entries replayed"]
     assert len(replayed) >= 45, f"only {len(replayed)} entries' checks draw examples with hypothesis"
     differing = [f"{name}:\n  hypothesis: {direct[name]!r}\n  replayed:   {replayed[name]!r}"
                  for name in replayed if direct[name] != replayed[name]]
