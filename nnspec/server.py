@@ -254,21 +254,12 @@ class Server:
                         before[i] = copy.deepcopy(arg)
                     except Exception:  # noqa: BLE001 - an object that cannot be copied is not checked
                         pass
-        attempts = len(self.blocker.attempts) if self.blocker else 0
+        attempts = self.attempts()
         try:
             with np.errstate(all="ignore"):
                 value = function(*args, **kwargs)
-        except SystemExit as exc:
-            return {"ok": False, "error": {"kind": "exit", "message": repr(exc.code)}}
-        except MemoryError:
-            return {"ok": False, "error": {"kind": "memory", "message": "MemoryError"}}
-        except RecursionError as exc:
-            return {"ok": False, "error": {"kind": "recursion", "message": str(exc)}}
-        except Exception as exc:  # noqa: BLE001 - the implementation's exception is the answer
-            forbidden = self.blocker.attempts[attempts:] if self.blocker else []
-            return {"ok": False, "error": {"kind": "forbidden" if forbidden else "exception",
-                                           "name": forbidden[0] if forbidden else "",
-                                           "message": describe_exception(name, exc)}}
+        except (SystemExit, Exception) as exc:  # noqa: BLE001 - how the implementation failed is the answer
+            return {"ok": False, "error": self.failure(name, exc, attempts)}
         mutated = [i for i, saved in before.items() if not same(args[i], saved)]
         keep = request.get("keep")
         if keep == "all":
@@ -288,6 +279,7 @@ class Server:
         X, Y, order, batch, axis = (request[k] for k in ("X", "Y", "order", "batch", "axis"))
         parameters, rate = request["parameters"], request["learning_rate"]
         name = forward
+        attempts = self.attempts()
         try:
             with np.errstate(all="ignore"):
                 for start in range(0, len(order), batch):
@@ -299,14 +291,26 @@ class Server:
                                                      np.take(Y, index, axis=axis))
                     name = update
                     parameters = getattr(namespace, name)(parameters, grads, rate)
-        except SystemExit as exc:
-            return {"ok": False, "name": name, "error": {"kind": "exit", "message": repr(exc.code)}}
-        except MemoryError:
-            return {"ok": False, "name": name, "error": {"kind": "memory", "message": "MemoryError"}}
-        except Exception as exc:  # noqa: BLE001 - the implementation's exception is the answer
-            return {"ok": False, "name": name, "error": {"kind": "exception",
-                                                         "message": describe_exception(name, exc)}}
+        except (SystemExit, Exception) as exc:  # noqa: BLE001 - how the implementation failed is the answer
+            return {"ok": False, "name": name, "error": self.failure(name, exc, attempts)}
         return {"ok": True, "value": self.keep_handle(parameters)}
+
+    def attempts(self) -> int:
+        """How many imports of nnspec's own packages were refused so far (to tell which a call made)."""
+        return len(self.blocker.attempts) if self.blocker else 0
+
+    def failure(self, name, exc, attempts):
+        """The error answer for `exc`, raised by the implementation's `name` (after `attempts` refused imports)."""
+        if isinstance(exc, SystemExit):
+            return {"kind": "exit", "message": repr(exc.code)}
+        if isinstance(exc, MemoryError):
+            return {"kind": "memory", "message": "MemoryError"}
+        if isinstance(exc, RecursionError):
+            return {"kind": "recursion", "message": str(exc)}
+        forbidden = self.blocker.attempts[attempts:] if self.blocker else []
+        if forbidden:
+            return {"kind": "forbidden", "name": forbidden[0], "message": describe_exception(name, exc)}
+        return {"kind": "exception", "message": describe_exception(name, exc)}
 
     def keep_handle(self, value):
         return Handle(self.keep(value), type(value).__name__)

@@ -123,3 +123,48 @@ def test_a_released_handle_is_freed_with_whatever_request_goes_next():
     impl.release(handle)
     impl.session.seed(1)  # not a call: the release rides on it all the same
     assert impl.fetch(handle) is None, "a released handle must be forgotten by the implementation's process"
+
+
+LATE = """import sys
+
+import _base
+from _base import *  # noqa
+
+calls = [0]
+
+
+def update_parameters(parameters, grads, learning_rate):
+    calls[0] += 1
+    if calls[0] > 40:  # past its own check: inside the suite's training loop
+        {statement}
+    return _base.update_parameters(parameters, grads, learning_rate)
+"""
+IN_TRAINING = {  # what update_parameters does in the loop: the words and cause that a single call gets for it
+    "sys.exit(4)": ("update_parameters called sys.exit(4): an implementation must return or raise", ""),
+    "return update_parameters(parameters, grads, learning_rate)":
+        ("update_parameters raised RecursionError: maximum recursion depth exceeded", ""),
+    "import reference": ("update_parameters imported reference: not an independent implementation", "forbidden"),
+}
+
+
+@pytest.mark.parametrize("statement", sorted(IN_TRAINING))
+def test_inside_the_suites_training_loop_a_failure_is_told_as_for_a_single_call(tmp_path, statement):
+    # The loop runs many calls in one request of its own: its failures must be classified exactly as a call's.
+    shutil.copy(os.path.join(HOSTILE, "_base.py"), tmp_path)
+    (tmp_path / "late.py").write_text(LATE.format(statement=statement))
+    impl = load(str(tmp_path / "late.py"))[0]
+    with pytest.raises(AssertionError) as caught:
+        by_name("primitives_in_the_suites_loop_learn_the_patterns")(impl)
+    impl.session.close()
+    words, cause = IN_TRAINING[statement]
+    text = failure_text(caught.value)
+    assert text.startswith(words) and len(text) < 1000 and cause_of(caught.value) == cause, (text[:2000], cause)
+
+
+def test_reaching_for_the_reference_inside_the_training_loop_is_not_independent():
+    path = os.path.join(HOSTILE, "imports_reference_in_training.py")
+    result = runner.verify(path, select=["update_parameters", "primitives_in_the_suites_loop_learn_the_patterns"],
+                           quiet=True)
+    statuses = {name: entry["status"] for name, entry in result["contract"].items() if entry["status"] != "not run"}
+    assert result["verdict"] == "not independent", result
+    assert statuses.get("update_parameters") == "passed", statuses
