@@ -55,6 +55,7 @@ class Limits:
     memory_mb: int = 2048
     cpu: float = 300.0
     fsize_mb: int = 64
+    user: str | None = None  # as root, where no sandbox can be had: the unprivileged user it runs as instead
 
 
 class ChildError(Exception):
@@ -300,7 +301,8 @@ def _spawn(argv, *, pass_fds, stdout, cwd, env, limits: Limits):
 def sandbox_policy(limits: Limits):
     from nnspec import sandbox
 
-    return sandbox.Policy(tmp_mb=64, max_processes=64, cpu_seconds=float(limits.cpu), memory_mb=int(limits.memory_mb))
+    return sandbox.Policy(tmp_mb=64, max_processes=64, cpu_seconds=float(limits.cpu), memory_mb=int(limits.memory_mb),
+                          user=limits.user)
 
 
 def _spawn_sandboxed(argv, *, pass_fds, stdout, cwd, env, limits: Limits, mode: str, readable):

@@ -9,6 +9,7 @@ Inside: the system read-only (only what Python and its packages need), the `read
 /tmp of `tmp_mb`, no network but its own loopback, its own pid namespace (every process dies with it), no variable of
 the caller's environment but those given. Limits (processes, CPU seconds, memory) count all its processes together:
 a cgroup where one can be made (v2 delegated, or v1 as root), else a monitor that sums /proc a few times a second.
+Where no sandbox can be had and this process is root, a Policy's `user` (an unprivileged account) is who runs it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import pwd
 import resource
 import shutil
 import signal
@@ -52,6 +54,9 @@ class Policy:
     cpu_seconds: float | None = None
     memory_mb: int | None = None
     network: bool = False
+    # Without a sandbox, when this process is root: the unprivileged user it runs as instead (if that user can
+    # start this Python), so that it cannot write root's files (a grader's results) nor read this process's memory.
+    user: str | None = None
 
     def __post_init__(self):
         for name in ("tmp_mb", "max_processes", "cpu_seconds", "memory_mb"):
@@ -565,8 +570,9 @@ class SandboxedProcess:
 _counter = iter(range(1, 1 << 62))
 
 
-def _preexec(policy: Policy, sandboxed: bool, procs_files: list[str], then):
-    """Run in the child before exec: join the cgroup, set the per-process limits, then the caller's preexec_fn."""
+def _preexec(policy: Policy, sandboxed: bool, procs_files: list[str], then, user: tuple[int, int] | None = None):
+    """Run in the child before exec: join the cgroup, set the per-process limits, become `user` (uid, gid), then
+    the caller's preexec_fn."""
     def limit(name, value):
         resource.setrlimit(name, (value, value))
 
@@ -586,9 +592,39 @@ def _preexec(policy: Policy, sandboxed: bool, procs_files: list[str], then):
             # Per process, a backstop beside the total: untouched memory (calloc'd gigabytes) never shows in a
             # cgroup's or the monitor's count, but its address space does, and Python then raises MemoryError.
             limit(resource.RLIMIT_AS, int(policy.memory_mb * 2 ** 20))
+        if user is not None:  # last: joining a root-owned cgroup needs root
+            _become(user)
         if then is not None:
             then()
     return run
+
+
+def _become(user: tuple[int, int]):
+    os.setgroups([])
+    os.setgid(user[1])
+    os.setuid(user[0])
+
+
+@functools.lru_cache(maxsize=None)
+def unprivileged(user: str | None) -> tuple[int, int] | None:
+    """(uid, gid) of `user` when this process is root and that user can start this Python with numpy; else None."""
+    if not user or os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return None
+    ids = (entry.pw_uid, entry.pw_gid)
+    try:
+        with tempfile.TemporaryDirectory(prefix="nnspec-probe-") as empty:
+            os.chown(empty, *ids)
+            # An interpreter under a folder only root may enter (/root/.pyenv, say) cannot run as that user.
+            trial = subprocess.run([sys.executable, "-I", "-c", "import numpy"], cwd=empty, env=_environment(None),
+                                   stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
+                                   preexec_fn=lambda: _become(ids))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return ids if trial.returncode == 0 else None
 
 
 def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sandbox: str = "auto",
@@ -621,7 +657,10 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
         cwd, environment = "/", {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     else:
         command, cwd, environment = list(map(str, argv)), workdir, _environment(env)
-    preexec = _preexec(policy, sandboxed, cgroup.procs_files() if cgroup else [], preexec_fn)
+    user = None if sandboxed else unprivileged(policy.user)
+    if user is not None:
+        os.chown(workdir, *user)  # the one folder it may write
+    preexec = _preexec(policy, sandboxed, cgroup.procs_files() if cgroup else [], preexec_fn, user)
     begun = _now_ticks() - 1  # a tick early: starttime is rounded down
     try:
         popen = subprocess.Popen(command, cwd=cwd, env=environment, start_new_session=True, preexec_fn=preexec,
@@ -650,5 +689,9 @@ def describe(policy: Policy = Policy(), availability: Availability | None = None
         network = "network allowed" if policy.network else "no network"
         return (f"sandbox: {availability.tool}; {network}, read-only system, private /tmp ({policy.tmp_mb} MB), "
                 f"own pid namespace, {counted}")
+    if unprivileged(policy.user) is not None:
+        return (f"no sandbox: {availability.reason}; the implementation runs as the unprivileged user {policy.user}, "
+                f"not as root: it cannot write this process's files nor read its memory, but it has the network and "
+                f"what that user may read; process limits only: {counted}")
     return (f"no sandbox: {availability.reason}; the implementation runs as this user with access to its files "
             f"and the network; process limits only: {counted}")

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import io
 import os
+import pwd
 import stat
 import sys
 import tempfile
@@ -27,6 +28,8 @@ ROOT_ENV = "NNSPEC_AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
 VENV = "/opt/nnspec"  # outside /autograder, which the sandbox hides from the submission
 RUNNER_USER = "nnspec-runner"  # created by setup.sh; `nobody` where it does not exist (the tests)
+# Who runs the submission where bubblewrap cannot start (a container that forbids namespaces): never root, which
+# could rewrite results.json after nnspec wrote it.
 PROJECT = Path(__file__).resolve().parent.parent.parent
 
 SETUP_SH = f"""#!/usr/bin/env bash
@@ -40,7 +43,7 @@ python3 -m venv {VENV}
 {VENV}/bin/python -m pip install --upgrade pip
 wheel="$(ls nnspec-*.whl)"
 {VENV}/bin/python -m pip install "$wheel[test]"
-# The unprivileged user the submission's code runs as: it owns nothing, and sees /autograder only as an empty folder.
+# The unprivileged user the submission's code runs as when bubblewrap cannot start here: it owns nothing.
 id -u {RUNNER_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {RUNNER_USER}
 {VENV}/bin/python -c "import nnspec.grading.autograder"
 """
@@ -93,7 +96,7 @@ def wheel() -> tuple:
     project = tomllib.loads(pyproject.read_text())["project"]
     name, version = project["name"], project["version"]
     dist = f"{name}-{version}.dist-info"
-    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
                 f"Summary: {project.get('description', '')}", f"Requires-Python: {project.get('requires-python', '')}"]
     metadata += [f"Requires-Dist: {d}" for d in project.get("dependencies", ())]
     for extra, requirements in project.get("optional-dependencies", {}).items():
@@ -162,17 +165,38 @@ def _run(root: Path, results: Path, out) -> dict:
     with tempfile.TemporaryDirectory(prefix="nnspec-submission-") as copy:
         os.chmod(copy, 0o711)
         [staged] = stage([chosen], Path(copy))
+        _readable_by_all(staged.copy.parent)
         started = time.monotonic()
-        # The checks run here; the submission runs in a sandboxed process of its own, which sees its copy only.
+        # The checks run here; the submission runs in a sandboxed process of its own, which sees its copy only
+        # (without a sandbox: as the unprivileged user, which can read that copy and write nothing of ours).
         result = runner.verify(str(staged.copy), timeout=limits.call, select=_graded(rubric), quiet=True,
                                default_require="applicable", label=chosen.name, wall=limits.wall,
-                               limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu), sandbox="auto")
+                               limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu, user=_runner_user()),
+                               sandbox="auto")
         print(f"nnspec: verified {chosen.relative_to(submission)}; {result.get('sandbox', '')}", file=out, flush=True)
         entry = entry_of(staged, result, time.monotonic() - started)
     entry["path"] = str(chosen.relative_to(submission))
     formats.write(entry, "gradescope", results, rubric)
     print(f"nnspec: {entry['verdict']}; results in {results}", file=out, flush=True)
     return entry
+
+
+def _runner_user() -> str | None:
+    """setup.sh's unprivileged user, else `nobody`, else None."""
+    for name in (RUNNER_USER, "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    return None
+
+
+def _readable_by_all(folder: Path):
+    """The staged copy and its helpers: readable (not writable) by the unprivileged user."""
+    folder.chmod(0o755)
+    for path in folder.iterdir():
+        path.chmod(0o644)
 
 
 def _graded(rubric) -> list | None:

@@ -153,3 +153,27 @@ def test_when_python_itself_cannot_start_run_autograder_still_writes_a_failed_te
     results = json.loads((tmp_path / "results" / "results.json").read_text())
     assert done.returncode == 0 and schemas.gradescope(results) == [], results
     assert results["tests"][0]["status"] == "failed" and "exit code 1" in results["output"], results
+
+
+def test_without_a_sandbox_the_submission_would_run_as_the_unprivileged_user_and_can_read_its_copy(tmp_path,
+                                                                                                   monkeypatch):
+    # Where bubblewrap cannot start (a container forbidding namespaces), root would run the submission, which could
+    # then leave the cgroup and rewrite results.json after grading: the submission is given the unprivileged user.
+    from nnspec import runner
+    from nnspec.grading import autograder
+
+    seen = {}
+
+    def verify(target, **options):
+        folder = Path(target).parent
+        seen.update(user=options["limits"].user, modes={p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()},
+                    folder=folder.stat().st_mode & 0o777)
+        return {"verdict": "passed", "contract": {}}
+
+    monkeypatch.setattr(runner, "verify", verify)
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "network.py").write_text(EXAMPLE.read_text())
+    (tmp_path / "submission" / "_helper.py").write_text("X = 1\n")
+    autograder.run(tmp_path, out=open(os.devnull, "w"))
+    assert seen["user"] == autograder._runner_user() and seen["user"] in ("nnspec-runner", "nobody"), seen
+    assert seen["folder"] == 0o755 and seen["modes"] == {"network.py": 0o644, "_helper.py": 0o644}, seen

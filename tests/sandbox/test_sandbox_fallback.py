@@ -1,8 +1,12 @@
 """Without bubblewrap: the same API, process limits only, and a description that says what is missing."""
 
 import os
+import pwd
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import background
 import pytest
@@ -108,3 +112,50 @@ def test_the_sandbox_command_exits_1_and_says_why_where_there_is_none(capsys, mo
     out = capsys.readouterr().out
     assert status == 1, (status, out)
     assert out.startswith("no sandbox: bubblewrap not found (apt-get install bubblewrap)"), out
+
+
+def test_as_root_without_a_sandbox_the_policys_user_runs_it_and_cannot_write_roots_files(monkeypatch):
+    # A grader's container where bubblewrap cannot start: the submission must not run as root, which could rewrite
+    # the results after the grader wrote them.
+    if os.geteuid() != 0:
+        assert sandbox.unprivileged("nobody") is None, "only root can run a process as another user"
+        return
+    nobody = pwd.getpwnam("nobody")
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (nobody.pw_uid, nobody.pw_gid) if user else None)
+    base = Path(tempfile.mkdtemp(prefix="nnspec-user-"))  # not under pytest's tmp_path, which only root may enter
+    try:
+        base.chmod(0o755)
+        (base / "results").mkdir(mode=0o755)
+        (base / "work").mkdir(mode=0o700)
+        script = ("id -u; echo mine > own.txt && echo wrote-own; "
+                  f"echo '{{\"score\": 1000}}' > {base}/results/results.json || echo refused")
+        proc = sandbox.start(["/bin/sh", "-c", script], workdir=str(base / "work"),
+                             policy=sandbox.Policy(user="nobody"), availability=without_bubblewrap(),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            output = proc.popen.communicate(timeout=120)[0].decode()
+        finally:
+            proc.cleanup()
+        assert output.split()[0] == str(nobody.pw_uid) and "wrote-own" in output and "refused" in output, output
+        assert not (base / "results" / "results.json").exists()
+        text = sandbox.describe(sandbox.Policy(user="nobody"), without_bubblewrap())
+        assert "the implementation runs as the unprivileged user nobody, not as root" in text, text
+    finally:
+        shutil.rmtree(base)
+
+
+def test_a_user_is_used_only_if_it_can_start_this_python():
+    # Here the interpreter may sit where only root can enter (/root/.pyenv): then the user is not used at all.
+    if os.geteuid() != 0:
+        assert sandbox.unprivileged("nobody") is None
+        return
+    nobody = pwd.getpwnam("nobody")
+    with tempfile.TemporaryDirectory() as empty:
+        os.chown(empty, nobody.pw_uid, nobody.pw_gid)
+        try:
+            can = subprocess.run([sys.executable, "-I", "-c", "import numpy"], cwd=empty, user=nobody.pw_uid,
+                                 group=nobody.pw_gid, extra_groups=[], capture_output=True).returncode == 0
+        except PermissionError:  # the interpreter itself cannot be reached
+            can = False
+    assert sandbox.unprivileged("nobody") == ((nobody.pw_uid, nobody.pw_gid) if can else None)
+    assert sandbox.unprivileged("no-such-user-here") is None
