@@ -27,9 +27,9 @@ from nnspec.grading.rubric import load as load_rubric
 ROOT_ENV = "NNSPEC_AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
 VENV = "/opt/nnspec"  # outside /autograder, which the sandbox hides from the submission
-RUNNER_USER = "nnspec-runner"  # created by setup.sh; `nobody` where it does not exist (the tests)
 # Who runs the submission where bubblewrap cannot start (a container that forbids namespaces): never root, which
-# could rewrite results.json after nnspec wrote it.
+# could rewrite results.json after nnspec wrote it. Made by setup.sh; `nobody` where it does not exist (the tests).
+RUNNER_USER = "nnspec-runner"
 PROJECT = Path(__file__).resolve().parent.parent.parent
 
 SETUP_SH = f"""#!/usr/bin/env bash
