@@ -55,7 +55,9 @@ class Limits:
     memory_mb: int = 2048
     cpu: float = 300.0
     fsize_mb: int = 64
-    user: str | None = None  # as root, where no sandbox can be had: the unprivileged user it runs as instead
+    # As root, with --sandbox auto or required where no sandbox can be had: the unprivileged user it runs as instead
+    # (nnspec/sandbox.py). --sandbox off starts it with _spawn, which does not change users.
+    user: str | None = None
 
 
 class ChildError(Exception):
