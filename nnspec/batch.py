@@ -10,10 +10,12 @@ already verified (unless the file changed). Whatever one submission does, the ba
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
+import secrets
 import select
 import shutil
 import subprocess
@@ -85,11 +87,17 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def stage(files: list[Path], root: Path) -> list[Staged]:
-    """Copy each submission, with the helper files of its folder, into a folder of its own under `root`."""
+def stage(files: list[Path], root: Path, readable: bool = False) -> list[Staged]:
+    """Copy each submission, with the helper files of its folder, into a folder of its own under `root`.
+
+    readable: for submissions that run as other users (root, without a sandbox): each folder and its files may be
+    read by all, under a name no one can guess, in a `root` that can be entered but not listed (mode 711).
+    """
     staged = []
+    if readable:
+        root.chmod(0o711)
     for index, path in enumerate(files):
-        folder = root / f"{index:04d}"
+        folder = root / (f"{index:04d}-{secrets.token_hex(16)}" if readable else f"{index:04d}")
         folder.mkdir(mode=0o700)
         try:
             data = path.read_bytes()
@@ -98,6 +106,10 @@ def stage(files: list[Path], root: Path) -> list[Staged]:
             for helper in sorted(path.parent.glob("_*.py")):
                 if helper.is_file():
                     shutil.copyfile(helper, folder / helper.name)
+            if readable:
+                for file in folder.iterdir():
+                    file.chmod(0o644)
+                folder.chmod(0o755)
             staged.append(Staged(path, copy, hashlib.sha256(data).hexdigest()))
         except OSError as exc:
             staged.append(Staged(path, None, "", f"could not be read when the batch started: {exc.strerror or exc}"))
@@ -185,17 +197,27 @@ class Report:
         with self.lock:
             entry = {**entry, "digest": self.digest(entry)}
             self.data["results"][entry["path"]] = entry
-            temporary = self.path.with_name(self.path.name + ".tmp")
-            temporary.write_text(json.dumps(self.data, indent=2))
-            os.replace(temporary, self.path)
+            # A fresh name, created exclusively: a fixed one in a folder others may write (/tmp) could be a link
+            # planted there by a submission running as another user, and root would write through it.
+            fd, temporary = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+            try:
+                os.fchmod(fd, 0o644)
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(json.dumps(self.data, indent=2))
+                os.replace(temporary, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
 
 
 class Worker:
     """One warm checking process (`python -m nnspec worker`): it verifies one submission at a time."""
 
-    def __init__(self, scratch: str | None = None):
+    def __init__(self, scratch: str | None = None, user: int | None = None):
         self.popen = None
         self.scratch = scratch  # its TMPDIR: removed with the batch's staging folder even if the worker is killed
+        self.user = user  # as root without a sandbox: the uid its submissions run as, no other worker's
 
     def start(self):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_project_root(),
@@ -211,7 +233,7 @@ class Worker:
         if self.popen is None or self.popen.poll() is not None:
             self.start()
         task = {"target": str(staged.copy), "label": staged.path.name, "select": select_, "require": require,
-                "limits": asdict(limits)}
+                "limits": asdict(limits), "user": self.user}
         try:
             self.popen.stdin.write((json.dumps(task) + "\n").encode())
             self.popen.stdin.flush()
@@ -269,7 +291,8 @@ def worker_main() -> int:
         try:
             result = runner.verify(task["target"], timeout=limits.call, select=task.get("select"), quiet=True,
                                    require=task.get("require"), default_require="applicable", label=task["label"],
-                                   limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu),
+                                   limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu,
+                                                        user=task.get("user")),
                                    wall=limits.wall, sandbox=limits.sandbox, profile=limits.profile,
                                    definitions_only=limits.definitions_only)
         except Exception as exc:  # noqa: BLE001 - the batch must get an answer for every task
@@ -279,6 +302,21 @@ def worker_main() -> int:
         result.pop("outcomes", None)
         events.write(json.dumps({"event": "result", "result": result}) + "\n")
     return 0
+
+
+@contextlib.contextmanager
+def _runner_uids(limits: Limits, count: int):
+    """Who runs each worker's submissions: as root, where --sandbox auto finds no sandbox, a uid of its own per
+    worker (held for the batch, and one that can start this Python); else None for each (this process's user, or
+    the sandbox's)."""
+    from nnspec import sandbox
+
+    if os.geteuid() != 0 or limits.sandbox != "auto" or sandbox.probe().sandbox:
+        yield [None] * count
+        return
+    with sandbox.spare_uids(count) as uids:
+        # The probe runs this Python as the first: an interpreter only root may read (under /root) runs as none.
+        yield uids if sandbox.unprivileged(uids[0]) is not None else [None] * count
 
 
 def _not_dumpable():
@@ -337,9 +375,10 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
     if not files:
         raise ValueError(f"no {' or '.join(SUFFIXES)} files in {', '.join(map(str, paths))}")
     book = Report(Path(report_path), limits)
-    with tempfile.TemporaryDirectory(prefix="nnspec-staging-") as root:
+    with tempfile.TemporaryDirectory(prefix="nnspec-staging-") as root, \
+            _runner_uids(limits, max(1, min(workers, len(files)))) as uids:
         os.chmod(root, 0o700)
-        staged = stage(files, Path(root))
+        staged = stage(files, Path(root), readable=uids[0] is not None)
         todo = [s for s in staged if not book.done(s)]
         skipped = len(staged) - len(todo)
         if book.edited:
@@ -348,13 +387,16 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
         print(f"nnspec batch: {len(files)} implementations, {skipped} already in {report_path}, {len(todo)} to "
               f"verify with {workers} workers; limits per implementation: {limits.wall:g} s wall, {limits.cpu} s "
               f"CPU, {limits.memory_mb} MB memory, {limits.call:g} s per call", file=out, flush=True)
-        protection = sandbox_line(limits.sandbox, ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu))
+        protection = sandbox_line(limits.sandbox, ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu,
+                                                                user=uids[0]))
+        if uids[0] is not None and len(uids) > 1:
+            protection = protection.replace(f"uid {uids[0]},", f"uids {', '.join(map(str, uids))} (one per worker),")
         book.data["sandbox"] = protection  # the report says what protected the verdicts it holds
         print(protection, file=out, flush=True)
         started = time.monotonic()
         scratch = Path(root) / "work"
-        scratch.mkdir()
-        pool_workers = [Worker(str(scratch)) for _ in range(max(1, min(workers, len(todo) or 1)))]
+        scratch.mkdir(mode=0o711 if uids[0] is not None else 0o700)
+        pool_workers = [Worker(str(scratch), uid) for uid in uids[:max(1, min(workers, len(todo) or 1))]]
         free = list(pool_workers)
         free_lock = threading.Lock()
 

@@ -57,7 +57,7 @@ class Limits:
     fsize_mb: int = 64
     # As root, with --sandbox auto or required where no sandbox can be had: the unprivileged user it runs as instead
     # (nnspec/sandbox.py). --sandbox off starts it with _spawn, which does not change users.
-    user: str | None = None
+    user: str | int | None = None
 
 
 class ChildError(Exception):

@@ -9,11 +9,13 @@ Inside: the system read-only (only what Python and its packages need), the `read
 /tmp of `tmp_mb`, no network but its own loopback, its own pid namespace (every process dies with it), no variable of
 the caller's environment but those given. Limits (processes, CPU seconds, memory) count all its processes together:
 a cgroup where one can be made (v2 delegated, or v1 as root), else a monitor that sums /proc a few times a second.
-Where no sandbox can be had and this process is root, a Policy's `user` (an unprivileged account) is who runs it.
+Where no sandbox can be had and this process is root, a Policy's `user` (an unprivileged account, or a uid that no
+account and no process uses, given to it alone: `spare_uids`) is who runs it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import importlib.util
 import os
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +59,8 @@ class Policy:
     network: bool = False
     # Without a sandbox, when this process is root: the unprivileged user it runs as instead (if that user can
     # start this Python), so that it cannot write root's files (a grader's results) nor read this process's memory.
-    user: str | None = None
+    # A name is an account; a number is a uid of its own (spare_uids), whose every process is this one's.
+    user: str | int | None = None
 
     def __post_init__(self):
         for name in ("tmp_mb", "max_processes", "cpu_seconds", "memory_mb"):
@@ -438,9 +442,10 @@ def _proc_usage(pids) -> tuple[float, int, float]:
 class SandboxedProcess:
     """A started process and all its descendants: `popen`, `kill()`, `why_killed`, `usage`, `cleanup()`."""
 
-    def __init__(self, popen, policy, availability, sandboxed, cgroup, begun):
+    def __init__(self, popen, policy, availability, sandboxed, cgroup, begun, own_uid: int | None = None):
         self.popen, self.policy, self.availability = popen, policy, availability
         self.sandboxed, self.cgroup = sandboxed, cgroup
+        self.own_uid = own_uid  # a uid of its own (spare_uids): every process of it is one of ours
         self.why_killed: str | None = None
         self.usage = {"cpu_seconds": 0.0, "processes": 0, "memory_mb": 0.0}  # peaks seen by the monitor
         self._namespace, self._init = None, None  # its pid namespace, and its pid 1 as (pid, start time)
@@ -473,7 +478,14 @@ class SandboxedProcess:
         """The pids of its processes still running, seen from outside (a zombie holds nothing and cannot be killed).
 
         A pid or a namespace's inode can be reused once freed: without a cgroup, a namespace counts only while its
-        pid 1 (the same process) runs, and a session only the processes started after this one and before its end."""
+        pid 1 (the same process) runs, and a session only the processes started after this one and before its end.
+        With a uid of its own and no cgroup, every process of that uid counts too, a daemon that left its session as
+        well (a cgroup holds them all already: that uid cannot write root's cgroup.procs to leave)."""
+        if self.own_uid is not None and self.cgroup is None:
+            return sorted(set(self._members()) | set(_running(p for p in _all_pids() if _uid(p) == self.own_uid)))
+        return self._members()
+
+    def _members(self) -> list[int]:
         if self.cgroup is not None:
             return _running(self.cgroup.pids())
         if self.sandboxed:
@@ -605,16 +617,69 @@ def _become(user: tuple[int, int]):
     os.setuid(user[0])
 
 
-@functools.lru_cache(maxsize=None)
-def unprivileged(user: str | None) -> tuple[int, int] | None:
-    """(uid, gid) of `user` when this process is root and that user can start this Python with numpy; else None."""
-    if not user or os.geteuid() != 0:
+FIRST_SPARE_UID = 60000  # where spare_uids starts looking, as the isolate sandbox numbers its boxes' users
+UID_LOCKS = Path("/run/nnspec-uids")  # root's alone: one lock file per uid a batch holds
+
+
+@contextmanager
+def spare_uids(count: int, first: int = FIRST_SPARE_UID):
+    """`count` uids from `first` on that no account names, no running process has and no other batch holds.
+
+    One per batch worker: submissions that run at once, as root without a sandbox, then cannot signal, trace or
+    read one another, and every process of that uid is the running submission's, to count and to kill. The uids
+    are held (a lock file each) until the block ends, so that two batches at once never share one.
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"spare_uids: count was {count!r}, must be an int >= 0")
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    taken = {entry.pw_uid for entry in pwd.getpwall()} | {uid for pid in _all_pids() if (uid := _uid(pid)) is not None}
+    held, uid = {}, first
+    try:
+        while len(held) < count:
+            if uid not in taken:
+                fd = os.open(UID_LOCKS / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held[uid] = fd
+                except BlockingIOError:
+                    os.close(fd)
+            uid += 1
+        yield list(held)
+    finally:
+        for fd in held.values():
+            os.close(fd)
+
+
+def _uid(pid) -> int | None:
+    """The real uid of a process (from its status: a process that made itself undumpable still shows it)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Uid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
         return None
+    return None
+
+
+def _ids(user: str | int) -> tuple[int, int] | None:
+    """(uid, gid) of an account's name, or of a bare uid (its gid the same number)."""
+    if isinstance(user, int) and not isinstance(user, bool):
+        return (user, user) if user > 0 else None
     try:
         entry = pwd.getpwnam(user)
     except KeyError:
         return None
-    ids = (entry.pw_uid, entry.pw_gid)
+    return entry.pw_uid, entry.pw_gid
+
+
+@functools.lru_cache(maxsize=None)
+def unprivileged(user: str | int | None) -> tuple[int, int] | None:
+    """(uid, gid) of `user` when this process is root and that user can start this Python with numpy; else None."""
+    if user is None or user == "" or os.geteuid() != 0:
+        return None
+    ids = _ids(user)
+    if ids is None:
+        return None
     try:
         with tempfile.TemporaryDirectory(prefix="nnspec-probe-") as empty:
             os.chown(empty, *ids)
@@ -660,6 +725,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     user = None if sandboxed else unprivileged(policy.user)
     if user is not None:
         os.chown(workdir, *user)  # the one folder it may write
+    own_uid = user[0] if user is not None and isinstance(policy.user, int) else None
     preexec = _preexec(policy, sandboxed, cgroup.procs_files() if cgroup else [], preexec_fn, user)
     begun = _now_ticks() - 1  # a tick early: starttime is rounded down
     try:
@@ -669,7 +735,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
         if cgroup is not None:
             cgroup.remove()
         raise
-    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun)
+    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, own_uid)
 
 
 def describe(policy: Policy = Policy(), availability: Availability | None = None, sandbox: str = "auto") -> str:
@@ -690,8 +756,10 @@ def describe(policy: Policy = Policy(), availability: Availability | None = None
         return (f"sandbox: {availability.tool}; {network}, read-only system, private /tmp ({policy.tmp_mb} MB), "
                 f"own pid namespace, {counted}")
     if unprivileged(policy.user) is not None:
-        return (f"no sandbox: {availability.reason}; the implementation runs as the unprivileged user {policy.user}, "
-                f"not as root: it cannot write this process's files nor read its memory, but it has the network and "
-                f"what that user may read; process limits only: {counted}")
+        who = (f"uid {policy.user}, which no account and no other process has," if isinstance(policy.user, int)
+               else f"the unprivileged user {policy.user},")
+        return (f"no sandbox: {availability.reason}; the implementation runs as {who} not as root: it cannot write "
+                f"this process's files nor read its memory, but it has the network and what that user may read; "
+                f"process limits only: {counted}")
     return (f"no sandbox: {availability.reason}; the implementation runs as this user with access to its files "
             f"and the network; process limits only: {counted}")

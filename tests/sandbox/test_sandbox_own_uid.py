@@ -1,0 +1,167 @@
+"""As root where no sandbox can be had, a batch runs each worker's submissions as a uid of their own.
+
+This machine's interpreter may sit where only root can enter (/root/.pyenv), so no Python runs as another uid here:
+these tests run /bin/sh as that uid, through the very code that would start the implementation's process.
+"""
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import WAIT, without_bubblewrap
+
+from nnspec import batch, sandbox
+
+AS_ROOT = os.geteuid() == 0
+
+
+@pytest.fixture
+def world(tmp_path):
+    """A folder every uid may enter (pytest's tmp_path is under a folder only root may enter)."""
+    base = Path(tempfile.mkdtemp(prefix="nnspec-uid-"))
+    base.chmod(0o755)
+    yield base
+    shutil.rmtree(base)
+
+
+def _processes_of(uid: int) -> list[int]:
+    return [pid for pid in sandbox._all_pids() if sandbox._uid(pid) == uid and sandbox._running([pid])]
+
+
+def test_spare_uids_skip_accounts_running_processes_and_those_another_batch_holds():
+    if not AS_ROOT:
+        # Only root can run a process as another uid; a batch of another user never asks for one.
+        with batch._runner_uids(batch.Limits(), 2) as uids:
+            assert uids == [None, None]
+        return
+    nobody = pwd.getpwnam("nobody").pw_uid
+    with sandbox.spare_uids(1, first=nobody) as [uid]:
+        assert uid != nobody, "an account's uid is never spare"
+    with sandbox.spare_uids(1) as [busy]:
+        pass
+    sleeper = subprocess.Popen(["sleep", "600"], cwd="/", user=busy, group=busy, extra_groups=[])
+    try:
+        with sandbox.spare_uids(1, first=busy) as [uid]:
+            assert uid != busy, f"uid {busy} has a running process, yet it was given as spare"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    with sandbox.spare_uids(2) as first, sandbox.spare_uids(2) as second:
+        assert len(set(first)) == 2 and not set(first) & set(second), (first, second)
+    with sandbox.spare_uids(2) as again:
+        assert again == first, "uids held by a batch that ended are spare again"
+
+
+def test_spare_uids_name_a_bad_count():
+    with pytest.raises(ValueError, match=r"spare_uids: count was -1, must be an int >= 0"):
+        with sandbox.spare_uids(-1):
+            pass
+
+
+def test_with_a_uid_of_its_own_a_daemon_that_left_its_session_is_counted_and_killed(world, monkeypatch):
+    # Without a cgroup (a container whose /sys/fs/cgroup is read-only), a process that starts a session of its own
+    # and leaves its parent escapes the session's count; every process of its uid is still its.
+    if not AS_ROOT:
+        assert sandbox.unprivileged(sandbox.FIRST_SPARE_UID) is None, "only root can run a process as another uid"
+        return
+    with sandbox.spare_uids(1) as [uid]:
+        monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user) if isinstance(user, int) else None)
+        (world / "work").mkdir(mode=0o700)
+        script = "setsid sleep 600 </dev/null >/dev/null 2>&1 & sleep 0.3; id -u"
+        proc = sandbox.start(["/bin/sh", "-c", script], workdir=str(world / "work"),
+                             policy=sandbox.Policy(user=uid), availability=without_bubblewrap("/proc monitor"),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            output = proc.popen.communicate(timeout=WAIT)[0].decode()
+            assert output.split() == [str(uid)], output
+            daemons = _processes_of(uid)
+            assert daemons and set(daemons) <= set(proc.members()), (daemons, proc.members())
+        finally:
+            proc.cleanup()
+        assert _processes_of(uid) == [], f"uid {uid} still runs {_processes_of(uid)} after cleanup"
+
+
+def test_a_batch_stage_that_others_read_is_entered_but_not_listed_and_not_written(world):
+    (world / "in").mkdir()
+    for name in ("a.py", "b.py", "_helper.py"):
+        (world / "in" / name).write_text(f"NAME = {name!r}\n")
+    root = world / "staging"
+    root.mkdir(mode=0o700)
+    staged = batch.stage(sorted((world / "in").glob("[ab].py")), root, readable=True)
+    assert root.stat().st_mode & 0o777 == 0o711
+    for item in staged:
+        folder = item.copy.parent
+        assert folder.stat().st_mode & 0o777 == 0o755 and len(folder.name.split("-")[1]) == 32, folder
+        assert sorted(p.name for p in folder.iterdir()) == ["_helper.py", item.path.name]
+        assert all(p.stat().st_mode & 0o777 == 0o644 for p in folder.iterdir())
+    (world / "private").mkdir()
+    private = batch.stage([world / "in" / "a.py"], world / "private")
+    assert private[0].copy.parent.stat().st_mode & 0o777 == 0o700
+    if not AS_ROOT:
+        return
+    # a.py's process, as a uid of its own: its copy, yes; the list of the others, or writing anything, no.
+    own, other = staged[0].copy, staged[1].copy
+    script = (f"cat {own} && echo read-own; ls {root} >/dev/null 2>&1 || echo cannot-list; "
+              f"echo x >> {own} 2>/dev/null || echo cannot-write-own; "
+              f"echo x > {other.parent}/planted.py 2>/dev/null || echo cannot-plant")
+    with sandbox.spare_uids(1) as [uid]:
+        output = subprocess.run(["/bin/sh", "-c", script], cwd="/", user=uid, group=uid, extra_groups=[],
+                                capture_output=True, text=True, timeout=WAIT).stdout
+    assert output.split() == ["NAME", "=", "'a.py'", "read-own", "cannot-list", "cannot-write-own", "cannot-plant"], \
+        output
+    assert own.read_text() == "NAME = 'a.py'\n"
+
+
+def test_as_root_without_a_sandbox_each_worker_gets_a_uid_of_its_own(monkeypatch):
+    limits = batch.Limits(sandbox="auto")
+    missing = without_bubblewrap()
+    monkeypatch.setattr(sandbox, "probe", lambda *a: missing)
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user))
+    with batch._runner_uids(limits, 2) as uids:
+        if AS_ROOT:
+            assert len(set(uids)) == 2 and all(isinstance(u, int) and u >= sandbox.FIRST_SPARE_UID for u in uids)
+        else:
+            assert uids == [None, None]
+    with batch._runner_uids(batch.Limits(sandbox="off"), 2) as uids:
+        assert uids == [None, None], "--sandbox off runs as this user, as it says"
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: None)  # a Python only root may start
+    with batch._runner_uids(limits, 2) as uids:
+        assert uids == [None, None]
+
+
+def test_the_uid_travels_to_the_worker_in_the_task_and_the_header_names_it(monkeypatch):
+    # The worker hands task["user"] to the implementation's process limits; here a stand-in echoes it back.
+    echo = ("import json, sys\nfor line in sys.stdin:\n    task = json.loads(line)\n"
+            "    print(json.dumps({'event': 'result', 'result': {'user': task['user']}}), flush=True)\n")
+    worker = batch.Worker(user=60007)
+    monkeypatch.setattr(worker, "start", lambda: setattr(worker, "popen", subprocess.Popen(
+        [sys.executable, "-c", echo], stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)))
+    try:
+        staged = batch.Staged(Path("a.py"), Path("/nowhere/a.py"), "")
+        assert worker.verify(staged, batch.Limits(), None, None) == {"user": 60007}
+    finally:
+        worker.stop()
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user))  # as where that uid can start Python
+    text = sandbox.describe(sandbox.Policy(user=60007), without_bubblewrap())
+    assert "runs as uid 60007, which no account and no other process has, not as root" in text, text
+
+
+def test_the_report_is_never_written_through_a_link_planted_beside_it(tmp_path):
+    # The report's folder may be one a submission can write (/tmp): a link at a predictable name would have root
+    # write the report wherever it points.
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched\n")
+    report = tmp_path / "report.json"
+    (tmp_path / "report.json.tmp").symlink_to(victim)
+    book = batch.Report(report, batch.Limits())
+    book.add({"path": "a.py", "verdict": "passed", "contract": {}})
+    assert victim.read_text() == "untouched\n"
+    assert json.loads(report.read_text())["results"]["a.py"]["verdict"] == "passed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "report.json.key", "report.json.tmp",
+                                                          "victim.txt"]
