@@ -42,7 +42,8 @@ apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubb
 python3 -m venv {VENV}
 {VENV}/bin/python -m pip install --upgrade pip
 wheel="$(ls nnspec-*.whl)"
-{VENV}/bin/python -m pip install "$wheel[test]"
+# The hypothesis the zip was built with: its examples, and so a borderline verdict, are those the teacher saw.
+{VENV}/bin/python -m pip install "$wheel[test]" "hypothesis=={{hypothesis}}"
 # The unprivileged user the submission's code runs as when bubblewrap cannot start here: it owns nothing.
 id -u {RUNNER_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {RUNNER_USER}
 {VENV}/bin/python -c "import nnspec.grading.autograder"
@@ -65,6 +66,13 @@ exit 0
 """
 
 
+def hypothesis_version() -> str:
+    """The hypothesis installed here, which setup.sh pins."""
+    from importlib.metadata import version
+
+    return version("hypothesis")
+
+
 def build(output, rubric=None) -> Path:
     """Write the Gradescope autograder zip: setup.sh, run_autograder, nnspec's wheel, the rubric if any."""
     output = Path(output)
@@ -73,7 +81,8 @@ def build(output, rubric=None) -> Path:
     wheel_name, wheel_bytes = wheel()
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+        setup = SETUP_SH.replace("{hypothesis}", hypothesis_version())
+        for name, text in (("setup.sh", setup), ("run_autograder", RUN_AUTOGRADER)):
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             archive.writestr(info, text)

@@ -89,7 +89,11 @@ def test_the_zip_holds_setup_run_autograder_a_wheel_and_the_rubric(archive):
     names = zipfile.ZipFile(archive).namelist()
     assert {"setup.sh", "run_autograder", "rubric.toml", "nnspec-0.1.0-py3-none-any.whl"} == set(names), names
     setup = zipfile.ZipFile(archive).read("setup.sh").decode()
-    for needed in ("apt-get install", "bubblewrap", 'pip install "$wheel[test]"', "useradd"):
+    from importlib.metadata import version
+
+    # The examples hypothesis draws can change with its version: the image gets the one the teacher built with.
+    pinned = f'"hypothesis=={version("hypothesis")}"'
+    for needed in ("apt-get install", "bubblewrap", 'pip install "$wheel[test]" ' + pinned, "useradd"):
         assert needed in setup, f"setup.sh lacks {needed!r}:\n{setup}"
 
 
