@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from nnspec import report
@@ -214,10 +214,9 @@ class Report:
 class Worker:
     """One warm checking process (`python -m nnspec worker`): it verifies one submission at a time."""
 
-    def __init__(self, scratch: str | None = None, user: int | None = None):
+    def __init__(self, scratch: str | None = None):
         self.popen = None
         self.scratch = scratch  # its TMPDIR: removed with the batch's staging folder even if the worker is killed
-        self.user = user  # as root without a sandbox: the uid its submissions run as, no other worker's
 
     def start(self):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_project_root(),
@@ -233,7 +232,7 @@ class Worker:
         if self.popen is None or self.popen.poll() is not None:
             self.start()
         task = {"target": str(staged.copy), "label": staged.path.name, "select": select_, "require": require,
-                "limits": asdict(limits), "user": self.user}
+                "limits": asdict(limits)}
         try:
             self.popen.stdin.write((json.dumps(task) + "\n").encode())
             self.popen.stdin.flush()
@@ -291,8 +290,7 @@ def worker_main() -> int:
         try:
             result = runner.verify(task["target"], timeout=limits.call, select=task.get("select"), quiet=True,
                                    require=task.get("require"), default_require="applicable", label=task["label"],
-                                   limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu,
-                                                        user=task.get("user")),
+                                   limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu),
                                    wall=limits.wall, sandbox=limits.sandbox, profile=limits.profile,
                                    definitions_only=limits.definitions_only)
         except Exception as exc:  # noqa: BLE001 - the batch must get an answer for every task
@@ -304,19 +302,27 @@ def worker_main() -> int:
     return 0
 
 
-@contextlib.contextmanager
-def _runner_uids(limits: Limits, count: int):
-    """Who runs each worker's submissions: as root, where --sandbox auto finds no sandbox, a uid of its own per
-    worker (held for the batch, and one that can start this Python); else None for each (this process's user, or
-    the sandbox's)."""
+def _run_as_others(limits: Limits) -> bool:
+    """As root, where --sandbox auto finds no sandbox: each submission's process runs as a uid of its own
+    (sandbox.own_uid, taken by the session that verifies it), which must be able to read its staged copy."""
     from nnspec import sandbox
 
-    if os.geteuid() != 0 or limits.sandbox != "auto" or sandbox.probe().sandbox:
-        yield [None] * count
-        return
-    with sandbox.spare_uids(count) as uids:
-        # The probe runs this Python as the first: an interpreter only root may read (under /root) runs as none.
-        yield uids if sandbox.unprivileged(uids[0]) is not None else [None] * count
+    return os.geteuid() == 0 and limits.sandbox == "auto" and not sandbox.probe().sandbox
+
+
+def _protection(limits: Limits, others: bool) -> str:
+    """The batch's header: what protects the submissions (each result's own line names its uid)."""
+    from nnspec import sandbox
+
+    process_limits = ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu)
+    if not others:
+        return sandbox_line(limits.sandbox, process_limits)
+    with sandbox.own_uid() as uid:  # can such a uid start this Python here?
+        if uid is None:
+            return sandbox_line(limits.sandbox, process_limits)
+        line = sandbox_line(limits.sandbox, replace(process_limits, user=uid))
+    return line.replace(sandbox.who(uid), f"a uid of its own per submission (the first spare from "
+                                          f"{sandbox.FIRST_SPARE_UID} on), which no account and no other process has,")
 
 
 def _not_dumpable():
@@ -375,10 +381,10 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
     if not files:
         raise ValueError(f"no {' or '.join(SUFFIXES)} files in {', '.join(map(str, paths))}")
     book = Report(Path(report_path), limits)
-    with tempfile.TemporaryDirectory(prefix="nnspec-staging-") as root, \
-            _runner_uids(limits, max(1, min(workers, len(files)))) as uids:
+    others = _run_as_others(limits)
+    with tempfile.TemporaryDirectory(prefix="nnspec-staging-") as root:
         os.chmod(root, 0o700)
-        staged = stage(files, Path(root), readable=uids[0] is not None)
+        staged = stage(files, Path(root), readable=others)
         todo = [s for s in staged if not book.done(s)]
         skipped = len(staged) - len(todo)
         if book.edited:
@@ -387,16 +393,13 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
         print(f"nnspec batch: {len(files)} implementations, {skipped} already in {report_path}, {len(todo)} to "
               f"verify with {workers} workers; limits per implementation: {limits.wall:g} s wall, {limits.cpu} s "
               f"CPU, {limits.memory_mb} MB memory, {limits.call:g} s per call", file=out, flush=True)
-        protection = sandbox_line(limits.sandbox, ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu,
-                                                                user=uids[0]))
-        if uids[0] is not None and len(uids) > 1:
-            protection = protection.replace(f"uid {uids[0]},", f"uids {', '.join(map(str, uids))} (one per worker),")
+        protection = _protection(limits, others)
         book.data["sandbox"] = protection  # the report says what protected the verdicts it holds
         print(protection, file=out, flush=True)
         started = time.monotonic()
         scratch = Path(root) / "work"
-        scratch.mkdir(mode=0o711 if uids[0] is not None else 0o700)
-        pool_workers = [Worker(str(scratch), uid) for uid in uids[:max(1, min(workers, len(todo) or 1))]]
+        scratch.mkdir(mode=0o711 if others else 0o700)  # each process's own folder in it is handed to its uid
+        pool_workers = [Worker(str(scratch)) for _ in range(max(1, min(workers, len(todo) or 1)))]
         free = list(pool_workers)
         free_lock = threading.Lock()
 

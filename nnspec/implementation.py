@@ -105,6 +105,11 @@ class Session:
         self.limits = limits or Limits()
         self.spawn = spawn
         self.sandbox = sandbox
+        self.lease = contextlib.ExitStack()  # a uid of its own, held while this session lives
+        if sandbox == "auto" and self.limits.user is None:
+            uid = self.lease.enter_context(_own_uid(requests))
+            if uid is not None:
+                self.limits = replace(self.limits, user=uid)
         self.sandbox_line = sandbox_line(sandbox, self.limits)
         self.deadline = time.monotonic() + wall if wall else None
         self.wall = wall
@@ -255,6 +260,18 @@ class Session:
             untrack(self.child)
             self.child = None
         self.workdir.remove()
+        self.lease.close()  # only now, with every process of that uid gone, may another session have it
+
+
+def _own_uid(requests):
+    """As root where no sandbox can be had: a uid of its own for a file's process, when it can read that file and its
+    folder (sandbox.own_uid); a module found on the path keeps this process's user, whose files those are."""
+    from nnspec import sandbox
+
+    files = [r["file"] for r in requests if r.get("file") and os.path.isfile(r["file"])]
+    if any(r.get("module") for r in requests) or not files:
+        return contextlib.nullcontext(None)
+    return sandbox.own_uid([folder for r in requests for folder in r.get("path", ())] + files)
 
 
 def _unbindable(signature, positional: int, keywords) -> str:

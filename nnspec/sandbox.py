@@ -632,6 +632,9 @@ def spare_uids(count: int, first: int = FIRST_SPARE_UID):
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ValueError(f"spare_uids: count was {count!r}, must be an int >= 0")
     UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    owner = UID_LOCKS.lstat()
+    if owner.st_uid != os.geteuid() or owner.st_mode & 0o077 or not UID_LOCKS.is_dir() or UID_LOCKS.is_symlink():
+        raise PermissionError(f"{UID_LOCKS} must be a folder of this user's alone (mode 700) to hold uids")
     taken = {entry.pw_uid for entry in pwd.getpwall()} | {uid for pid in _all_pids() if (uid := _uid(pid)) is not None}
     held, uid = {}, first
     try:
@@ -648,6 +651,38 @@ def spare_uids(count: int, first: int = FIRST_SPARE_UID):
     finally:
         for fd in held.values():
             os.close(fd)
+
+
+@contextmanager
+def own_uid(readable=()):
+    """As root where no sandbox can be had: a spare uid, held until the block ends, that can start this Python and
+    read `readable` (folders to enter and list, files to read); else None (this process's user runs it)."""
+    if os.geteuid() != 0 or probe().sandbox:
+        yield None
+        return
+    try:
+        lease = spare_uids(1)
+        [uid] = lease.__enter__()
+    except OSError:  # no /run to hold it in (a read-only one): this process's user, as the header then says
+        yield None
+        return
+    try:
+        yield uid if unprivileged(uid) is not None and can_read(uid, readable) else None
+    finally:
+        lease.__exit__(None, None, None)
+
+
+def can_read(uid: int, paths) -> bool:
+    """Whether `uid` (its gid the same, no other group) may read each path, and enter and list each folder."""
+    paths = [str(p) for p in paths]
+    if not paths:
+        return True
+    test = 'for p; do if [ -d "$p" ]; then [ -r "$p" ] && [ -x "$p" ] || exit 1; else [ -r "$p" ] || exit 1; fi; done'
+    try:
+        return subprocess.run(["/bin/sh", "-c", test, "sh", *paths], cwd="/", user=uid, group=uid, extra_groups=[],
+                              stdin=subprocess.DEVNULL, capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 def _uid(pid) -> int | None:
@@ -738,6 +773,13 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, own_uid)
 
 
+def who(user: str | int) -> str:
+    """The header's words for who runs the implementation instead of root."""
+    if isinstance(user, int):
+        return f"uid {user}, which no account and no other process has,"
+    return f"the unprivileged user {user},"
+
+
 def describe(policy: Policy = Policy(), availability: Availability | None = None, sandbox: str = "auto") -> str:
     """The one-line header: which sandbox is in use and what it enforces, or what protection is missing.
 
@@ -756,10 +798,8 @@ def describe(policy: Policy = Policy(), availability: Availability | None = None
         return (f"sandbox: {availability.tool}; {network}, read-only system, private /tmp ({policy.tmp_mb} MB), "
                 f"own pid namespace, {counted}")
     if unprivileged(policy.user) is not None:
-        who = (f"uid {policy.user}, which no account and no other process has," if isinstance(policy.user, int)
-               else f"the unprivileged user {policy.user},")
-        return (f"no sandbox: {availability.reason}; the implementation runs as {who} not as root: it cannot write "
-                f"this process's files nor read its memory, but it has the network and what that user may read; "
-                f"process limits only: {counted}")
+        return (f"no sandbox: {availability.reason}; the implementation runs as {who(policy.user)} not as root: it "
+                f"cannot write this process's files nor read its memory, but it has the network and what that user may "
+                f"read; process limits only: {counted}")
     return (f"no sandbox: {availability.reason}; the implementation runs as this user with access to its files "
             f"and the network; process limits only: {counted}")

@@ -4,19 +4,19 @@ This machine's interpreter may sit where only root can enter (/root/.pyenv), so 
 these tests run /bin/sh as that uid, through the very code that would start the implementation's process.
 """
 
+import contextlib
 import json
 import os
 import pwd
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import WAIT, without_bubblewrap
 
-from nnspec import batch, sandbox
+from nnspec import batch, implementation, process, sandbox
 
 AS_ROOT = os.geteuid() == 0
 
@@ -118,38 +118,58 @@ def test_a_batch_stage_that_others_read_is_entered_but_not_listed_and_not_writte
     assert own.read_text() == "NAME = 'a.py'\n"
 
 
-def test_as_root_without_a_sandbox_each_worker_gets_a_uid_of_its_own(monkeypatch):
-    limits = batch.Limits(sandbox="auto")
+def test_as_root_without_a_sandbox_a_file_that_uid_can_read_runs_as_a_uid_of_its_own(world, monkeypatch):
     missing = without_bubblewrap()
     monkeypatch.setattr(sandbox, "probe", lambda *a: missing)
-    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user))
-    with batch._runner_uids(limits, 2) as uids:
-        if AS_ROOT:
-            assert len(set(uids)) == 2 and all(isinstance(u, int) and u >= sandbox.FIRST_SPARE_UID for u in uids)
-        else:
-            assert uids == [None, None]
-    with batch._runner_uids(batch.Limits(sandbox="off"), 2) as uids:
-        assert uids == [None, None], "--sandbox off runs as this user, as it says"
-    monkeypatch.setattr(sandbox, "unprivileged", lambda user: None)  # a Python only root may start
-    with batch._runner_uids(limits, 2) as uids:
-        assert uids == [None, None]
-
-
-def test_the_uid_travels_to_the_worker_in_the_task_and_the_header_names_it(monkeypatch):
-    # The worker hands task["user"] to the implementation's process limits; here a stand-in echoes it back.
-    echo = ("import json, sys\nfor line in sys.stdin:\n    task = json.loads(line)\n"
-            "    print(json.dumps({'event': 'result', 'result': {'user': task['user']}}), flush=True)\n")
-    worker = batch.Worker(user=60007)
-    monkeypatch.setattr(worker, "start", lambda: setattr(worker, "popen", subprocess.Popen(
-        [sys.executable, "-c", echo], stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)))
-    try:
-        staged = batch.Staged(Path("a.py"), Path("/nowhere/a.py"), "")
-        assert worker.verify(staged, batch.Limits(), None, None) == {"user": 60007}
-    finally:
-        worker.stop()
     monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user))  # as where that uid can start Python
-    text = sandbox.describe(sandbox.Policy(user=60007), without_bubblewrap())
-    assert "runs as uid 60007, which no account and no other process has, not as root" in text, text
+    (world / "open").mkdir(mode=0o755)
+    (world / "open" / "net.py").write_text("X = 1\n")
+    (world / "closed").mkdir(mode=0o700)
+    (world / "closed" / "net.py").write_text("X = 1\n")
+
+    def uid_for(target):
+        request, _ = implementation.load_request(str(target))
+        with implementation._own_uid([request]) as uid:
+            return uid
+
+    if not AS_ROOT:
+        assert uid_for(world / "open" / "net.py") is None, "only root runs a process as another uid"
+        return
+    assert isinstance(uid_for(world / "open" / "net.py"), int)
+    assert uid_for(world / "closed" / "net.py") is None, "a uid that cannot read the file would fail to import it"
+    assert uid_for("reference") is None, "a module on the path stays with the user whose files those are"
+    # Two sessions at once never share one: each holds its uid until it closes.
+    request, _ = implementation.load_request(str(world / "open" / "net.py"))
+    with implementation._own_uid([request]) as first, implementation._own_uid([request]) as second:
+        assert first != second, (first, second)
+
+
+def test_a_session_holds_its_uid_says_so_and_gives_it_back_when_it_closes(world, monkeypatch):
+    # This machine's Python may not start as another uid: the process is started as this user, the rest is real.
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user))
+    monkeypatch.setattr(process, "_spawn_sandboxed", lambda argv, **kw: process._spawn(
+        argv, pass_fds=kw["pass_fds"], stdout=kw["stdout"], cwd=kw["cwd"], env=kw["env"], limits=kw["limits"]))
+    held = []
+
+    @contextlib.contextmanager
+    def lease(requests):
+        held.append(60123)
+        yield 60123
+        held.remove(60123)
+
+    monkeypatch.setattr(implementation, "_own_uid", lease)
+    missing = without_bubblewrap()
+    monkeypatch.setattr(sandbox, "probe", lambda *a: missing)
+    session = implementation.Session([implementation.load_request("reference")[0]], "reference", sandbox="auto")
+    try:
+        assert session.limits.user == 60123 and held == [60123]
+        assert "runs as uid 60123, which no account and no other process has, not as root" in session.sandbox_line
+    finally:
+        session.close()
+    assert held == [], "the uid is given back when the session closes"
+    header = batch._protection(batch.Limits(sandbox="auto"), others=True) if AS_ROOT else ""
+    if AS_ROOT:
+        assert f"a uid of its own per submission (the first spare from {sandbox.FIRST_SPARE_UID} on)" in header, header
 
 
 def test_the_report_is_never_written_through_a_link_planted_beside_it(tmp_path):
