@@ -55,8 +55,9 @@ class Limits:
     memory_mb: int = 2048
     cpu: float = 300.0
     fsize_mb: int = 64
-    # As root, with --sandbox auto or required where no sandbox can be had: the unprivileged user it runs as instead
-    # (nnspec/sandbox.py). --sandbox off starts it with _spawn, which does not change users.
+    # As root, with --sandbox auto where no sandbox can be had: the unprivileged user (a name) or uid (a number) it
+    # runs as instead (nnspec/sandbox.py); None lets the session take a uid of its own where it can. --sandbox off
+    # starts it with _spawn, which does not change users.
     user: str | int | None = None
 
 

@@ -15,6 +15,7 @@ account and no process uses, given to it alone: `spare_uids`) is who runs it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import importlib.util
@@ -29,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -618,16 +618,16 @@ def _become(user: tuple[int, int]):
 
 
 FIRST_SPARE_UID = 60000  # where spare_uids starts looking, as the isolate sandbox numbers its boxes' users
-UID_LOCKS = Path("/run/nnspec-uids")  # root's alone: one lock file per uid a batch holds
+UID_LOCKS = Path("/run/nnspec-uids")  # root's alone: one lock file per uid held
 
 
-@contextmanager
+@contextlib.contextmanager
 def spare_uids(count: int, first: int = FIRST_SPARE_UID):
-    """`count` uids from `first` on that no account names, no running process has and no other batch holds.
+    """`count` uids from `first` on that no account names, no running process has and no other nnspec holds.
 
-    One per batch worker: submissions that run at once, as root without a sandbox, then cannot signal, trace or
-    read one another, and every process of that uid is the running submission's, to count and to kill. The uids
-    are held (a lock file each) until the block ends, so that two batches at once never share one.
+    One per implementation verified (as root, without a sandbox): two verified at once then cannot signal, trace or
+    read each other, and every process of that uid is the one implementation's, to count and to kill. The uids are
+    held (a lock file each) until the block ends, so that two workers or two batches at once never share one.
     """
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ValueError(f"spare_uids: count was {count!r}, must be an int >= 0")
@@ -653,23 +653,19 @@ def spare_uids(count: int, first: int = FIRST_SPARE_UID):
             os.close(fd)
 
 
-@contextmanager
+@contextlib.contextmanager
 def own_uid(readable=()):
     """As root where no sandbox can be had: a spare uid, held until the block ends, that can start this Python and
     read `readable` (folders to enter and list, files to read); else None (this process's user runs it)."""
     if os.geteuid() != 0 or probe().sandbox:
         yield None
         return
-    try:
-        lease = spare_uids(1)
-        [uid] = lease.__enter__()
-    except OSError:  # no /run to hold it in (a read-only one): this process's user, as the header then says
-        yield None
-        return
-    try:
-        yield uid if unprivileged(uid) is not None and can_read(uid, readable) else None
-    finally:
-        lease.__exit__(None, None, None)
+    with contextlib.ExitStack() as stack:
+        try:
+            [uid] = stack.enter_context(spare_uids(1))
+        except OSError:  # no /run to hold it in (a read-only one): this process's user, as the header then says
+            uid = None
+        yield uid if uid is not None and unprivileged(uid) is not None and can_read(uid, readable) else None
 
 
 def can_read(uid: int, paths) -> bool:
