@@ -159,6 +159,10 @@ def changed_since_staged(staged: Staged) -> str:
         return "the file vanished during the batch: this verdict is for the version staged at the start"
 
 
+class ReportNotWritten(OSError):
+    """Every submission was verified, but the report could not be written (the message says why)."""
+
+
 class Report:
     """The batch's JSON report: {version, limits, results: {path: entry}}, saved atomically after each change.
 
@@ -169,7 +173,7 @@ class Report:
 
     def __init__(self, path: Path, limits: Limits):
         self.path = path
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # add() saves under it too
         self.key = _report_key(path)
         self.edited: list[str] = []
         self.data = {"version": REPORT_VERSION, "limits": asdict(limits), "results": {}}
@@ -193,10 +197,23 @@ class Report:
         entry = self.data["results"].get(str(staged.path))
         return staged.copy is not None and entry is not None and entry.get("sha256") == staged.sha256
 
-    def add(self, entry: dict):
+    def add(self, entry: dict) -> str:
+        """Add (or replace) the entry and save; "" when saved, else why not (kept here, saved with the next)."""
         with self.lock:
             entry = {**entry, "digest": self.digest(entry)}
             self.data["results"][entry["path"]] = entry
+            return self.save()
+
+    def save(self) -> str:
+        """Write the report atomically; "" when written, else why not (a full disk, a folder gone)."""
+        try:
+            self._write()
+        except OSError as exc:
+            return f"{exc.strerror or exc}"
+        return ""
+
+    def _write(self):
+        with self.lock:
             # A fresh name, created exclusively: a fixed one in a folder others may write (/tmp) could be a link
             # planted there by a submission running as another user, and root would write through it.
             fd, temporary = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
@@ -421,9 +438,14 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
             with ThreadPoolExecutor(max_workers=len(pool_workers)) as pool:
                 futures = {pool.submit(verify_one, s): s for s in todo}
                 try:
+                    unsaved = ""
                     for count, future in enumerate(as_completed(futures), start=1):
                         entry = future.result()
-                        book.add(entry)
+                        problem = book.add(entry)
+                        if problem and not unsaved:
+                            print(f"nnspec batch: the report {report_path} cannot be written ({problem}); the batch "
+                                  f"goes on and writes it after each next submission", file=out, flush=True)
+                        unsaved = problem
                         elapsed = time.monotonic() - started
                         eta = elapsed / count * (len(todo) - count)
                         detail = f": {entry['message']}" if entry["verdict"] != "passed" and entry.get("message") else ""
@@ -452,4 +474,8 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
     rate = len(todo) / elapsed if elapsed > 0 else float("inf")
     print(f"{len(todo)} verified in {elapsed:.1f} s ({rate:.2f} per second, {workers} workers); report: {report_path}",
           file=out, flush=True)
+    problem = book.save()
+    if problem:
+        raise ReportNotWritten(f"the report {report_path} could not be written ({problem}): the table above holds "
+                               f"every verdict; free the space or name another --report, and run again")
     return entries

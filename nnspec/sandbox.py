@@ -442,10 +442,12 @@ def _proc_usage(pids) -> tuple[float, int, float]:
 class SandboxedProcess:
     """A started process and all its descendants: `popen`, `kill()`, `why_killed`, `usage`, `cleanup()`."""
 
-    def __init__(self, popen, policy, availability, sandboxed, cgroup, begun, own_uid: int | None = None):
+    def __init__(self, popen, policy, availability, sandboxed, cgroup, begun, own_uid: int | None = None,
+                 started: float = 0.0):
         self.popen, self.policy, self.availability = popen, policy, availability
         self.sandboxed, self.cgroup = sandboxed, cgroup
         self.own_uid = own_uid  # a uid of its own (spare_uids): every process of it is one of ours
+        self.started = started  # time.time() before it started: what that uid made since is its
         self.why_killed: str | None = None
         self.usage = {"cpu_seconds": 0.0, "processes": 0, "memory_mb": 0.0}  # peaks seen by the monitor
         self._namespace, self._init = None, None  # its pid namespace, and its pid 1 as (pid, start time)
@@ -567,7 +569,10 @@ class SandboxedProcess:
             pass
 
     def cleanup(self):
-        """Kill whatever is left, reap, stop the monitor and remove the cgroup; safe to call twice."""
+        """Kill whatever is left, reap, stop the monitor and remove the cgroup; safe to call twice.
+
+        With a uid of its own, what that uid left in the folders every user may write goes too: a disk it filled
+        is free again for the next, and nothing of it is there for the next process given that uid."""
         if self.popen.poll() is None or self.members():
             self.kill()
         self.popen.wait()
@@ -577,6 +582,8 @@ class SandboxedProcess:
         if self.cgroup is not None:
             self.cgroup.kill()
             self.cgroup.remove()
+        if self.own_uid is not None:
+            remove_files_of(self.own_uid, self.started)
 
 
 _counter = iter(range(1, 1 << 62))
@@ -617,7 +624,10 @@ def _become(user: tuple[int, int]):
     os.setuid(user[0])
 
 
-FIRST_SPARE_UID = 60000  # where spare_uids starts looking, as the isolate sandbox numbers its boxes' users
+# Where spare_uids starts looking: between the uids systemd gives homed users and containers (60001-60513, and
+# 61184-65519 to its DynamicUser=), past the isolate sandbox's boxes (60000-60999), below 65536 (what a container
+# with a user namespace of its own may map).
+FIRST_SPARE_UID = 61000
 UID_LOCKS = Path("/run/nnspec-uids")  # root's alone: one lock file per uid held
 
 
@@ -635,11 +645,11 @@ def spare_uids(count: int, first: int = FIRST_SPARE_UID):
     owner = UID_LOCKS.lstat()
     if owner.st_uid != os.geteuid() or owner.st_mode & 0o077 or not UID_LOCKS.is_dir() or UID_LOCKS.is_symlink():
         raise PermissionError(f"{UID_LOCKS} must be a folder of this user's alone (mode 700) to hold uids")
-    taken = {entry.pw_uid for entry in pwd.getpwall()} | {uid for pid in _all_pids() if (uid := _uid(pid)) is not None}
+    running = {uid for pid in _all_pids() if (uid := _uid(pid)) is not None}
     held, uid = {}, first
     try:
         while len(held) < count:
-            if uid not in taken:
+            if uid not in running and not _has_account(uid):
                 fd = os.open(UID_LOCKS / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -679,6 +689,39 @@ def can_read(uid: int, paths) -> bool:
                               stdin=subprocess.DEVNULL, capture_output=True, timeout=60).returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
+
+
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may create files
+
+
+def remove_files_of(uid: int, since: float, folders=None):
+    """Remove what `uid` made at the top of `folders` from `since` (time.time()) on, once none of its processes
+    runs (links are not followed)."""
+    for folder in folders or SHARED_FOLDERS:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                found = entry.stat(follow_symlinks=False)
+                if found.st_uid != uid or found.st_ctime < since:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
+
+
+def _has_account(uid: int) -> bool:
+    """Whether an account has this uid (asked one by one: a directory such as LDAP may not list all its users)."""
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
 
 
 def _uid(pid) -> int | None:
@@ -759,6 +802,8 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     own_uid = user[0] if user is not None and isinstance(policy.user, int) else None
     preexec = _preexec(policy, sandboxed, cgroup.procs_files() if cgroup else [], preexec_fn, user)
     begun = _now_ticks() - 1  # a tick early: starttime is rounded down
+    # A file's times come from a clock that ticks every few ms: 50 ms early is still after anything made before.
+    started = time.time() - 0.05
     try:
         popen = subprocess.Popen(command, cwd=cwd, env=environment, start_new_session=True, preexec_fn=preexec,
                                  **popen_kwargs)
@@ -766,7 +811,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
         if cgroup is not None:
             cgroup.remove()
         raise
-    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, own_uid)
+    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, own_uid, started)
 
 
 def who(user: str | int) -> str:

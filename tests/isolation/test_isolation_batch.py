@@ -147,3 +147,50 @@ def test_an_entry_edited_in_the_report_is_noticed_and_verified_again(folder, cap
     [again] = run_batch([folder / "only"], report, LIMITS, select=select, require="relu")
     assert "1 entries of" in capsys.readouterr().out
     assert again["verdict"] == "failed", again
+
+
+def _unwritable(monkeypatch, failures: int):
+    """The report's folder full for its first `failures` writes (-1: for ever), as a submission that filled the disk
+    outside a sandbox would leave it."""
+    from nnspec import batch
+
+    write, left = batch.Report._write, [failures]
+
+    def full(self):
+        if left[0]:
+            left[0] -= 1
+            raise OSError(28, "No space left on device")
+        write(self)
+
+    monkeypatch.setattr(batch.Report, "_write", full)
+
+
+def test_a_report_that_cannot_be_written_for_a_while_does_not_stop_the_batch(tmp_path, monkeypatch):
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.py").write_text(CORRECT)
+    copy_hostile(tmp_path)
+    _unwritable(monkeypatch, 1)
+    out = io.StringIO()
+    entries = run_batch([tmp_path], tmp_path / "report.json", LIMITS, workers=1, select=ONLY_RELU, out=out)
+    assert [e["verdict"] for e in entries] == ["passed"] * 3, entries
+    said = [line for line in out.getvalue().splitlines() if "cannot be written" in line]
+    assert said == [f"nnspec batch: the report {tmp_path / 'report.json'} cannot be written (No space left on "
+                    f"device); the batch goes on and writes it after each next submission"], out.getvalue()
+    saved = json.loads((tmp_path / "report.json").read_text())["results"]
+    assert sorted(os.path.basename(p) for p in saved) == ["a.py", "b.py", "c.py"]
+
+
+def test_a_report_that_cannot_be_written_at_all_is_said_after_every_verdict(tmp_path, monkeypatch, capsys):
+    from nnspec.__main__ import main
+
+    (tmp_path / "a.py").write_text(CORRECT)
+    copy_hostile(tmp_path)
+    _unwritable(monkeypatch, -1)
+    status = main(["batch", str(tmp_path), "--report", str(tmp_path / "report.json"), "-k", ONLY_RELU[0]])
+    out, err = capsys.readouterr()
+    assert status == 2, (out, err)
+    assert "a.py" in out.split("cannot be written")[-1], "the table of verdicts comes after the warning"
+    assert err.strip() == (f"nnspec batch: the report {tmp_path / 'report.json'} could not be written (No space left "
+                           f"on device): the table above holds every verdict; free the space or name another "
+                           f"--report, and run again"), err
+    assert not (tmp_path / "report.json").exists()

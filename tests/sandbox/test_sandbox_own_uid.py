@@ -11,6 +11,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,38 @@ def test_with_a_uid_of_its_own_a_daemon_that_left_its_session_is_counted_and_kil
         assert _processes_of(uid) == [], f"uid {uid} still runs {_processes_of(uid)} after cleanup"
 
 
+def test_what_that_uid_left_in_the_shared_folders_goes_with_it_and_nothing_else(world, monkeypatch):
+    if not AS_ROOT:
+        assert sandbox.unprivileged(sandbox.FIRST_SPARE_UID) is None, "only root can run a process as another uid"
+        return
+    with sandbox.spare_uids(2) as [uid, other]:
+        shared = world / "shared"
+        shared.mkdir()
+        shared.chmod(0o1777)  # as /tmp
+        (world / "roots.txt").write_text("root's\n")
+        before = shared / "made-before"
+        before.write_text("older than the process\n")
+        os.chown(before, uid, uid)
+        time.sleep(0.1)  # older than the process by more than a tick of the clock files are stamped with
+        monkeypatch.setattr(sandbox, "SHARED_FOLDERS", (str(shared),))
+        monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user) if isinstance(user, int) else None)
+        (world / "work").mkdir(mode=0o700)
+        script = (f"cd {shared} && mkdir -p junk/deep && head -c 100000 /dev/zero > junk/deep/fill && "
+                  f"echo x > file && ln -s {world / 'roots.txt'} link && echo made")
+        proc = sandbox.start(["/bin/sh", "-c", script], workdir=str(world / "work"), policy=sandbox.Policy(user=uid),
+                             availability=without_bubblewrap(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            assert proc.popen.communicate(timeout=WAIT)[0].decode().split() == ["made"]
+        finally:
+            proc.cleanup()
+        neighbour = subprocess.run(["/bin/sh", "-c", f"echo y > {shared}/neighbours"], user=other, group=other,
+                                   extra_groups=[], cwd="/", timeout=WAIT)
+        assert neighbour.returncode == 0
+        proc.cleanup()  # twice: the neighbour's file is another uid's
+    assert sorted(p.name for p in shared.iterdir()) == ["made-before", "neighbours"]
+    assert (world / "roots.txt").read_text() == "root's\n", "a link is removed, never followed"
+
+
 def test_a_batch_stage_that_others_read_is_entered_but_not_listed_and_not_written(world):
     (world / "in").mkdir()
     for name in ("a.py", "b.py", "_helper.py"):
@@ -153,17 +186,17 @@ def test_a_session_holds_its_uid_says_so_and_gives_it_back_when_it_closes(world,
 
     @contextlib.contextmanager
     def lease(requests):
-        held.append(60123)
-        yield 60123
-        held.remove(60123)
+        held.append(61123)
+        yield 61123
+        held.remove(61123)
 
     monkeypatch.setattr(implementation, "_own_uid", lease)
     missing = without_bubblewrap()
     monkeypatch.setattr(sandbox, "probe", lambda *a: missing)
     session = implementation.Session([implementation.load_request("reference")[0]], "reference", sandbox="auto")
     try:
-        assert session.limits.user == 60123 and held == [60123]
-        assert "runs as uid 60123, which no account and no other process has, not as root" in session.sandbox_line
+        assert session.limits.user == 61123 and held == [61123]
+        assert "runs as uid 61123, which no account and no other process has, not as root" in session.sandbox_line
     finally:
         session.close()
     assert held == [], "the uid is given back when the session closes"
