@@ -99,7 +99,7 @@ def main(argv=None) -> int:
         found = probe()
         print("\n".join(found.lines() + ["header of a batch: " + describe(availability=found)]))
         return 0 if found.sandbox else 1
-    from nnspec.batch import Limits, ReportNotWritten, run_batch
+    from nnspec.batch import Limits, run_batch
 
     for name in ("workers", "timeout", "cpu", "memory", "impl_timeout"):
         _positive(parser, "--" + name.replace("_", "-"), getattr(args, name))
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     try:
         entries = run_batch(args.paths, args.report, limits, workers=args.workers, select=args.select,
                             require=args.require)
-    except (ValueError, ReportNotWritten) as exc:
+    except (ValueError, OSError) as exc:  # OSError: the report (ReportNotWritten) or its key cannot be written
         print(f"nnspec batch: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
