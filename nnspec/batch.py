@@ -31,7 +31,7 @@ from nnspec import report
 from nnspec.calls import DEFAULT_TIMEOUT
 from nnspec.contract import TRAINING_LOOP
 from nnspec.process import Limits as ProcessLimits
-from nnspec.process import sandbox_line
+from nnspec.process import sandbox_line, sandbox_policy
 
 REPORT_VERSION = 2
 SUFFIXES = (".py", ".ipynb")
@@ -327,17 +327,17 @@ def _run_as_others(limits: Limits) -> bool:
     return os.geteuid() == 0 and limits.sandbox == "auto" and not sandbox.probe().sandbox
 
 
-def _protection(limits: Limits, others: bool) -> str:
+def _protection(limits: Limits, others: bool, availability=None) -> str:
     """The batch's header: what protects the submissions (each result's own line names its uid)."""
     from nnspec import sandbox
 
     process_limits = ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu)
     if not others:
         return sandbox_line(limits.sandbox, process_limits)
-    with sandbox.own_uid() as uid:  # can such a uid start this Python here?
-        if uid is None:
-            return sandbox_line(limits.sandbox, process_limits)
-        line = sandbox_line(limits.sandbox, replace(process_limits, user=uid))
+    with sandbox.own_uid((), availability) as uid:  # can such a uid start this Python here?
+        line = sandbox.describe(sandbox_policy(replace(process_limits, user=uid)), availability)
+    if uid is None:
+        return line
     return line.replace(sandbox.who(uid), f"a uid of its own per submission (the first spare from "
                                           f"{sandbox.FIRST_SPARE_UID} on), which no account and no other process has,")
 

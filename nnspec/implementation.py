@@ -263,7 +263,7 @@ class Session:
         self.lease.close()  # only now, with every process of that uid gone, may another session have it
 
 
-def _own_uid(requests):
+def _own_uid(requests, availability=None):
     """As root where no sandbox can be had: a uid of its own for a file's process, when it can read that file and its
     folder (sandbox.own_uid); a module found on the path keeps this process's user, whose files those are."""
     from nnspec import sandbox
@@ -271,7 +271,7 @@ def _own_uid(requests):
     files = [r["file"] for r in requests if r.get("file") and os.path.isfile(r["file"])]
     if any(r.get("module") for r in requests) or not files:
         return contextlib.nullcontext(None)
-    return sandbox.own_uid([folder for r in requests for folder in r.get("path", ())] + files)
+    return sandbox.own_uid([folder for r in requests for folder in r.get("path", ())] + files, availability)
 
 
 def _unbindable(signature, positional: int, keywords) -> str:

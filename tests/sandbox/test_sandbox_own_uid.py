@@ -152,9 +152,9 @@ def test_a_batch_stage_that_others_read_is_entered_but_not_listed_and_not_writte
 
 
 def test_as_root_without_a_sandbox_a_file_that_uid_can_read_runs_as_a_uid_of_its_own(world, monkeypatch):
+    # Patched for this process, where the background batches run too: only what they never reach (a uid's Python).
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user) if isinstance(user, int) else None)
     missing = without_bubblewrap()
-    monkeypatch.setattr(sandbox, "probe", lambda *a: missing)
-    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user))  # as where that uid can start Python
     (world / "open").mkdir(mode=0o755)
     (world / "open" / "net.py").write_text("X = 1\n")
     (world / "closed").mkdir(mode=0o700)
@@ -162,7 +162,7 @@ def test_as_root_without_a_sandbox_a_file_that_uid_can_read_runs_as_a_uid_of_its
 
     def uid_for(target):
         request, _ = implementation.load_request(str(target))
-        with implementation._own_uid([request]) as uid:
+        with implementation._own_uid([request], missing) as uid:
             return uid
 
     if not AS_ROOT:
@@ -173,13 +173,15 @@ def test_as_root_without_a_sandbox_a_file_that_uid_can_read_runs_as_a_uid_of_its
     assert uid_for("reference") is None, "a module on the path stays with the user whose files those are"
     # Two sessions at once never share one: each holds its uid until it closes.
     request, _ = implementation.load_request(str(world / "open" / "net.py"))
-    with implementation._own_uid([request]) as first, implementation._own_uid([request]) as second:
+    with implementation._own_uid([request], missing) as first, implementation._own_uid([request], missing) as second:
         assert first != second, (first, second)
 
 
-def test_a_session_holds_its_uid_says_so_and_gives_it_back_when_it_closes(world, monkeypatch):
+def test_a_session_holds_its_uid_and_gives_it_back_when_it_closes_and_the_headers_name_it(monkeypatch):
     # This machine's Python may not start as another uid: the process is started as this user, the rest is real.
-    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user))
+    # Patched for this process, where the background batches run too: only what they never reach in it (a Session
+    # of sandbox "auto", a uid's Python).
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user) if isinstance(user, int) else None)
     monkeypatch.setattr(process, "_spawn_sandboxed", lambda argv, **kw: process._spawn(
         argv, pass_fds=kw["pass_fds"], stdout=kw["stdout"], cwd=kw["cwd"], env=kw["env"], limits=kw["limits"]))
     held = []
@@ -191,18 +193,22 @@ def test_a_session_holds_its_uid_says_so_and_gives_it_back_when_it_closes(world,
         held.remove(61123)
 
     monkeypatch.setattr(implementation, "_own_uid", lease)
-    missing = without_bubblewrap()
-    monkeypatch.setattr(sandbox, "probe", lambda *a: missing)
     session = implementation.Session([implementation.load_request("reference")[0]], "reference", sandbox="auto")
     try:
         assert session.limits.user == 61123 and held == [61123]
-        assert "runs as uid 61123, which no account and no other process has, not as root" in session.sandbox_line
+        assert session.infos[0].get("ok"), session.infos
     finally:
         session.close()
     assert held == [], "the uid is given back when the session closes"
-    header = batch._protection(batch.Limits(sandbox="auto"), others=True) if AS_ROOT else ""
+    missing = without_bubblewrap()
+    text = sandbox.describe(process.sandbox_policy(session.limits), missing)
+    assert "the implementation runs as uid 61123, which no account and no other process has, not as root" in text
+    header = batch._protection(batch.Limits(sandbox="auto"), others=True, availability=missing)
     if AS_ROOT:
-        assert f"a uid of its own per submission (the first spare from {sandbox.FIRST_SPARE_UID} on)" in header, header
+        assert (f"runs as a uid of its own per submission (the first spare from {sandbox.FIRST_SPARE_UID} on), which "
+                f"no account and no other process has, not as root") in header, header
+    else:
+        assert "runs as this user" in header, header
 
 
 def test_the_report_is_never_written_through_a_link_planted_beside_it(tmp_path):
