@@ -442,12 +442,10 @@ def _proc_usage(pids) -> tuple[float, int, float]:
 class SandboxedProcess:
     """A started process and all its descendants: `popen`, `kill()`, `why_killed`, `usage`, `cleanup()`."""
 
-    def __init__(self, popen, policy, availability, sandboxed, cgroup, begun, own_uid: int | None = None,
-                 started: float = 0.0):
+    def __init__(self, popen, policy, availability, sandboxed, cgroup, begun, own_uid: int | None = None):
         self.popen, self.policy, self.availability = popen, policy, availability
         self.sandboxed, self.cgroup = sandboxed, cgroup
         self.own_uid = own_uid  # a uid of its own (spare_uids): every process of it is one of ours
-        self.started = started  # time.time() before it started: what that uid made since is its
         self.why_killed: str | None = None
         self.usage = {"cpu_seconds": 0.0, "processes": 0, "memory_mb": 0.0}  # peaks seen by the monitor
         self._namespace, self._init = None, None  # its pid namespace, and its pid 1 as (pid, start time)
@@ -569,10 +567,7 @@ class SandboxedProcess:
             pass
 
     def cleanup(self):
-        """Kill whatever is left, reap, stop the monitor and remove the cgroup; safe to call twice.
-
-        With a uid of its own, what that uid left in the folders every user may write goes too: a disk it filled
-        is free again for the next, and nothing of it is there for the next process given that uid."""
+        """Kill whatever is left, reap, stop the monitor and remove the cgroup; safe to call twice."""
         if self.popen.poll() is None or self.members():
             self.kill()
         self.popen.wait()
@@ -582,8 +577,6 @@ class SandboxedProcess:
         if self.cgroup is not None:
             self.cgroup.kill()
             self.cgroup.remove()
-        if self.own_uid is not None:
-            remove_files_of(self.own_uid, self.started)
 
 
 _counter = iter(range(1, 1 << 62))
@@ -675,7 +668,18 @@ def own_uid(readable=(), availability: Availability | None = None):
             [uid] = stack.enter_context(spare_uids(1))
         except OSError:  # no /run to hold it in (a read-only one): this process's user, as the header then says
             uid = None
-        yield uid if uid is not None and unprivileged(uid) is not None and can_read(uid, readable) else None
+        if uid is None or unprivileged(uid) is None or not can_read(uid, readable):
+            yield None
+            return
+        # A file's times come from a clock that ticks every few ms: 50 ms early is still after anything made before.
+        since = time.time() - 0.05
+        try:
+            yield uid
+        finally:
+            # Before another may have it: no process of it left, and nothing it made where every user may write (a
+            # disk it filled is free again, and nothing of it waits for the next implementation given that uid).
+            _kill_until_gone(lambda: [p for p in _all_pids() if _uid(p) == uid])
+            remove_files_of(uid, since)
 
 
 def can_read(uid: int, paths) -> bool:
@@ -695,8 +699,8 @@ SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may create f
 
 
 def remove_files_of(uid: int, since: float, folders=None):
-    """Remove what `uid` made at the top of `folders` from `since` (time.time()) on, once none of its processes
-    runs (links are not followed)."""
+    """Remove what `uid` made at the top of `folders` (default SHARED_FOLDERS) from `since` (time.time()) on, once
+    none of its processes runs (links are not followed)."""
     for folder in folders or SHARED_FOLDERS:
         try:
             entries = list(os.scandir(folder))
@@ -802,8 +806,6 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     own_uid = user[0] if user is not None and isinstance(policy.user, int) else None
     preexec = _preexec(policy, sandboxed, cgroup.procs_files() if cgroup else [], preexec_fn, user)
     begun = _now_ticks() - 1  # a tick early: starttime is rounded down
-    # A file's times come from a clock that ticks every few ms: 50 ms early is still after anything made before.
-    started = time.time() - 0.05
     try:
         popen = subprocess.Popen(command, cwd=cwd, env=environment, start_new_session=True, preexec_fn=preexec,
                                  **popen_kwargs)
@@ -811,7 +813,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
         if cgroup is not None:
             cgroup.remove()
         raise
-    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, own_uid, started)
+    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, own_uid)
 
 
 def who(user: str | int) -> str:

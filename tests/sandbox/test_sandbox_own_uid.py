@@ -88,34 +88,43 @@ def test_with_a_uid_of_its_own_a_daemon_that_left_its_session_is_counted_and_kil
         assert _processes_of(uid) == [], f"uid {uid} still runs {_processes_of(uid)} after cleanup"
 
 
-def test_what_that_uid_left_in_the_shared_folders_goes_with_it_and_nothing_else(world, monkeypatch):
+def test_what_that_uid_left_in_the_shared_folders_goes_when_it_is_given_back_and_nothing_else(world, monkeypatch):
     if not AS_ROOT:
         assert sandbox.unprivileged(sandbox.FIRST_SPARE_UID) is None, "only root can run a process as another uid"
         return
-    with sandbox.spare_uids(2) as [uid, other]:
-        shared = world / "shared"
-        shared.mkdir()
-        shared.chmod(0o1777)  # as /tmp
-        (world / "roots.txt").write_text("root's\n")
-        before = shared / "made-before"
-        before.write_text("older than the process\n")
-        os.chown(before, uid, uid)
-        time.sleep(0.1)  # older than the process by more than a tick of the clock files are stamped with
-        monkeypatch.setattr(sandbox, "SHARED_FOLDERS", (str(shared),))
-        monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user) if isinstance(user, int) else None)
-        (world / "work").mkdir(mode=0o700)
-        script = (f"cd {shared} && mkdir -p junk/deep && head -c 100000 /dev/zero > junk/deep/fill && "
-                  f"echo x > file && ln -s {world / 'roots.txt'} link && echo made")
-        proc = sandbox.start(["/bin/sh", "-c", script], workdir=str(world / "work"), policy=sandbox.Policy(user=uid),
-                             availability=without_bubblewrap(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    shared = world / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp
+    (world / "roots.txt").write_text("root's\n")
+    monkeypatch.setattr(sandbox, "SHARED_FOLDERS", (str(shared),))
+    monkeypatch.setattr(sandbox, "unprivileged", lambda user: (user, user) if isinstance(user, int) else None)
+    missing = without_bubblewrap()
+
+    def run_as(uid, script):
+        work = Path(tempfile.mkdtemp(dir=world))
+        proc = sandbox.start(["/bin/sh", "-c", script], workdir=str(work), policy=sandbox.Policy(user=uid),
+                             availability=missing, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
-            assert proc.popen.communicate(timeout=WAIT)[0].decode().split() == ["made"]
+            return proc.popen.communicate(timeout=WAIT)[0].decode().split()
         finally:
             proc.cleanup()
-        neighbour = subprocess.run(["/bin/sh", "-c", f"echo y > {shared}/neighbours"], user=other, group=other,
-                                   extra_groups=[], cwd="/", timeout=WAIT)
-        assert neighbour.returncode == 0
-        proc.cleanup()  # twice: the neighbour's file is another uid's
+
+    with sandbox.own_uid((), missing) as uid:
+        pass
+    before = shared / "made-before"  # by that uid, before it was taken (by an earlier holder)
+    before.write_text("older than the lease\n")
+    os.chown(before, uid, uid)
+    time.sleep(0.1)  # older than the lease below by more than a tick of the clock files are stamped with
+    with sandbox.own_uid((), missing) as again:
+        assert again == uid
+        script = (f"cd {shared} && mkdir -p junk/deep && head -c 100000 /dev/zero > junk/deep/fill && "
+                  f"echo x > file && ln -s {world / 'roots.txt'} link && echo made")
+        assert run_as(uid, script) == ["made"]
+        # A process of the same implementation started after that one ended (a crash, a restart) still finds them.
+        assert run_as(uid, f"cat {shared}/file") == ["x"]
+        neighbours = shared / "neighbours"  # another user's, made meanwhile
+        neighbours.write_text("theirs\n")
+        os.chown(neighbours, pwd.getpwnam("nobody").pw_uid, pwd.getpwnam("nobody").pw_gid)
     assert sorted(p.name for p in shared.iterdir()) == ["made-before", "neighbours"]
     assert (world / "roots.txt").read_text() == "root's\n", "a link is removed, never followed"
 
