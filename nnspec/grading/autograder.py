@@ -28,7 +28,8 @@ ROOT_ENV = "NNSPEC_AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
 VENV = "/opt/nnspec"  # outside /autograder, which the sandbox hides from the submission
 # Who runs the submission where bubblewrap cannot start (a container that forbids namespaces): never root, which
-# could rewrite results.json after nnspec wrote it. Made by setup.sh; `nobody` where it does not exist (the tests).
+# could rewrite results.json after nnspec wrote it. Made by setup.sh; where it does not exist (the tests), the
+# session takes a uid of its own, as any run as root without a sandbox does (nnspec/sandbox.py, own_uid).
 RUNNER_USER = "nnspec-runner"
 PROJECT = Path(__file__).resolve().parent.parent.parent
 
@@ -191,14 +192,12 @@ def _run(root: Path, results: Path, out) -> dict:
 
 
 def _runner_user() -> str | None:
-    """setup.sh's unprivileged user, else `nobody`, else None."""
-    for name in (RUNNER_USER, "nobody"):
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            continue
-        return name
-    return None
+    """setup.sh's unprivileged user, else None (a uid of its own: not `nobody`, whom daemons may run as)."""
+    try:
+        pwd.getpwnam(RUNNER_USER)
+    except KeyError:
+        return None
+    return RUNNER_USER
 
 
 def _readable_by_all(folder: Path):
