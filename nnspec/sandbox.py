@@ -803,7 +803,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
     user = None if sandboxed else unprivileged(policy.user)
     if user is not None:
         os.chown(workdir, *user)  # the one folder it may write
-    own_uid = user[0] if user is not None and isinstance(policy.user, int) else None
+    exclusive = user[0] if user is not None and isinstance(policy.user, int) else None  # a uid of its own
     preexec = _preexec(policy, sandboxed, cgroup.procs_files() if cgroup else [], preexec_fn, user)
     begun = _now_ticks() - 1  # a tick early: starttime is rounded down
     try:
@@ -813,7 +813,7 @@ def start(argv, *, workdir, readable=(), env=None, policy: Policy = Policy(), sa
         if cgroup is not None:
             cgroup.remove()
         raise
-    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, own_uid)
+    return SandboxedProcess(popen, policy, availability, sandboxed, cgroup, begun, exclusive)
 
 
 def who(user: str | int) -> str:
