@@ -173,9 +173,8 @@ def _run(root: Path, results: Path, out) -> dict:
 
     limits = Limits(wall=float(os.environ.get("NNSPEC_AUTOGRADER_TIMEOUT", Limits.wall)))
     with tempfile.TemporaryDirectory(prefix="nnspec-submission-") as copy:
-        os.chmod(copy, 0o711)
-        [staged] = stage([chosen], Path(copy))
-        _readable_by_all(staged.copy.parent)
+        # Readable by the unprivileged user (not writable), in a folder it may enter but not list.
+        [staged] = stage([chosen], Path(copy), readable=True)
         started = time.monotonic()
         # The checks run here; the submission runs in a sandboxed process of its own, which sees its copy only
         # (without a sandbox: as the unprivileged user, which can read that copy and write nothing of ours).
@@ -198,13 +197,6 @@ def _runner_user() -> str | None:
     except KeyError:
         return None
     return RUNNER_USER
-
-
-def _readable_by_all(folder: Path):
-    """The staged copy and its helpers: readable (not writable) by the unprivileged user."""
-    folder.chmod(0o755)
-    for path in folder.iterdir():
-        path.chmod(0o644)
 
 
 def _graded(rubric) -> list | None:
