@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nnspec.calls import DEFAULT_TIMEOUT
+import math
+
+from nnspec.calls import DEFAULT_TIMEOUT, call_limit
 from nnspec.grading import cli as grading
 
 
@@ -22,13 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     verify = commands.add_parser("verify", help="verify one implementation (run in a process of its own)")
-    verify.add_argument("target", help="a .py file or a dotted module name (e.g. reference)")
+    verify.add_argument("target", help="a .py or .ipynb file, or a dotted module name (e.g. reference)")
     verify.add_argument("--json", metavar="FILE", help="write the result as JSON")
     verify.add_argument("--events", metavar="FILE", help="append one JSON line per check as it runs")
     verify.add_argument("-k", dest="select", action="append", metavar="TEXT",
                         help="only the checks whose names contain TEXT (repeatable)")
-    verify.add_argument("--impl-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g})")
+    verify.add_argument("--impl-timeout", type=call_limit, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g}; 0: none)")
     verify.add_argument("--require", metavar="all|applicable|NAME,...", default=None,
                         help="contract names that must be provided, else the verdict is incomplete (default: what "
                              "the file provides; 'applicable': the names its declared configuration needs)")
@@ -74,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _positive(parser, name, value):
-    if value <= 0:
-        parser.error(f"{name} was {value}, must be > 0")
+    if not (value > 0 and math.isfinite(value)):
+        parser.error(f"{name} was {value:g}, must be " + ("> 0" if isinstance(value, int) else "a finite number > 0"))
 
 
 def main(argv=None) -> int:

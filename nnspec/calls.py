@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
+import math
+
 DEFAULT_TIMEOUT = 5.0
+
+
+def call_limit(text: str) -> float:
+    """The value of --impl-timeout (an argparse type): seconds for one call, 0 for no limit."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"was {text}, must be a number of seconds >= 0 (0: no limit)")
+    return value
 
 
 class CheckFailure(AssertionError):

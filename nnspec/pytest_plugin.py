@@ -35,7 +35,7 @@ _import_without_assertion_rewriting()
 import hypothesis  # noqa: E402
 
 from nnspec import report, settings  # noqa: E402
-from nnspec.calls import DEFAULT_TIMEOUT, NotProvided  # noqa: E402
+from nnspec.calls import DEFAULT_TIMEOUT, NotProvided, call_limit  # noqa: E402
 from nnspec.checks import all_checks  # noqa: E402
 from nnspec.implementation import LoadError, NotIndependent, load  # noqa: E402
 
@@ -47,9 +47,9 @@ CONTRACT_TESTS = PROJECT / "tests" / "contract"
 def pytest_addoption(parser):
     group = parser.getgroup("nnspec")
     group.addoption("--impl", default=None, metavar="PATH_OR_MODULE",
-                    help="the implementation to verify: a .py file or a dotted module name "
+                    help="the implementation to verify: a .py or .ipynb file, or a dotted module name "
                          "(default: $NNSPEC_IMPL, else the reference in each of its configurations)")
-    group.addoption("--impl-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    group.addoption("--impl-timeout", type=call_limit, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                     help=f"time limit for one call into the implementation (default {DEFAULT_TIMEOUT:g} s; 0: none)")
     group.addoption("--nnspec-report", default=None, metavar="FILE.json",
                     help="also write the conformance summary as JSON")

@@ -1,0 +1,46 @@
+"""Limits given on the command line: a value that cannot be a limit is a usage error that names it, never a run."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nnspec.__main__ import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "five"])
+def test_verify_refuses_an_impl_timeout_that_is_not_a_number_of_seconds(value, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", "examples/rows_network.py", "--impl-timeout", value])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2, err
+    assert f"argument --impl-timeout: was {value}, must be a number of seconds >= 0 (0: no limit)" in err, err
+
+
+def test_verify_takes_an_impl_timeout_of_0_as_no_limit():
+    assert build_parser().parse_args(["verify", "x.py", "--impl-timeout", "0"]).impl_timeout == 0
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--timeout", "nan", "--timeout was nan, must be a finite number > 0"),
+    ("--impl-timeout", "inf", "--impl-timeout was inf, must be a finite number > 0"),
+    ("--impl-timeout", "0", "--impl-timeout was 0, must be a finite number > 0"),
+    ("--workers", "0", "--workers was 0, must be > 0"),
+    ("--memory", "-5", "--memory was -5, must be > 0"),
+])
+def test_batch_refuses_a_limit_that_is_not_positive_and_finite(option, value, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["batch", str(tmp_path), "--report", str(tmp_path / "report.json"), option, value])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and message in err, err
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_pytest_impl_refuses_a_negative_impl_timeout_before_running_anything():
+    done = subprocess.run([sys.executable, "-m", "pytest", "--impl", "examples/rows_network.py", "--impl-timeout",
+                           "-2", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 4, done  # pytest's exit status for a usage error
+    assert "argument --impl-timeout: was -2, must be a number of seconds >= 0 (0: no limit)" in done.stderr, done
