@@ -368,7 +368,7 @@ MARK = {"passed": "ok", "failed": "X", "not provided": "-", "not applicable": "n
 
 
 def table(entries: list[dict]) -> str:
-    """Implementation by contract name: ok, X (failed), - (not provided), n/a, ? (not reached)."""
+    """Implementation by contract name: ok, X (failed), - (not provided), n/a, ? (not reached), . (not selected)."""
     names = [Path(e["path"]).name for e in entries]
     width = max([len(n) for n in names] + [14])
     verdict_width = max([len(e["verdict"]) for e in entries] + [7])
@@ -376,13 +376,18 @@ def table(entries: list[dict]) -> str:
     header = f"{'implementation':<{width}}  {'verdict':<{verdict_width}}  " + " ".join(
         f"{SHORT[c]:>{max(len(SHORT[c]), 2)}}" for c in columns)
     lines = [header]
+    unselected = False
     for name, entry in zip(names, entries):
         marks = []
         for c in columns:
             status = entry.get("contract", {}).get(c, {}).get("status")
-            marks.append(f"{MARK.get(status, '?'):>{max(len(SHORT[c]), 2)}}")
+            # No outcome at all for an implementation that was verified: -k left that contract name's checks out.
+            mark = "." if status is None and entry.get("contract") else MARK.get(status, "?")
+            unselected = unselected or mark == "."
+            marks.append(f"{mark:>{max(len(SHORT[c]), 2)}}")
         lines.append(f"{name:<{width}}  {entry['verdict']:<{verdict_width}}  " + " ".join(marks))
-    lines.append("ok passed, X failed, - not provided, n/a not applicable, ? not reached")
+    lines.append("ok passed, X failed, - not provided, n/a not applicable, ? not reached"
+                 + (", . not selected (-k)" if unselected else ""))
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ import background
 import pytest
 
 from nnspec import runner
-from nnspec.batch import Limits, discover, run_batch
+from nnspec.batch import SHORT, Limits, discover, run_batch, table
 
 HOSTILE = os.path.join(os.path.dirname(__file__), "..", "hostile")
 ONLY_RELU = ["relu_matches_the_spec"]  # the hostile files misbehave in relu: one check shows it, quickly
@@ -194,3 +194,17 @@ def test_a_report_that_cannot_be_written_at_all_is_said_after_every_verdict(tmp_
                            f"on device): the table above holds every verdict; free the space or name another "
                            f"--report, and run again"), err
     assert not (tmp_path / "report.json").exists()
+
+
+def test_the_table_tells_checks_left_out_by_k_from_checks_not_reached():
+    entries = [{"path": "selected.py", "verdict": "passed", "contract": {"relu": {"status": "passed"}}},
+               {"path": "crashed.py", "verdict": "crashed",
+                "contract": {"relu": {"status": "failed"}, "sigmoid": {"status": "not reached"}}},
+               {"path": "broken.py", "verdict": "does not import", "contract": {}}]
+    lines = table(entries).splitlines()
+    marks = {line.split()[0]: dict(zip(SHORT, line.split()[-len(SHORT):])) for line in lines[1:4]}
+    assert (marks["selected.py"]["relu"], marks["selected.py"]["sigmoid"]) == ("ok", "."), lines
+    assert (marks["crashed.py"]["relu"], marks["crashed.py"]["sigmoid"]) == ("X", "?"), lines
+    assert set(marks["broken.py"].values()) == {"?"}, lines
+    assert lines[-1].endswith("? not reached, . not selected (-k)"), lines
+    assert table(entries[2:]).endswith("? not reached")
