@@ -65,6 +65,9 @@ def load_request(target: str, profile: str | None = None, definitions_only: bool
     from nnspec import notebook, profiles
 
     is_file, shown = describe_target(target)
+    if os.path.isdir(target) and (is_file or not os.path.isfile(os.path.join(target, "__init__.py"))):
+        raise LoadError(f"{target} is a folder: name one .py or .ipynb file in it (python -m nnspec batch {target} "
+                        f"verifies each of them)")
     request = {"op": "load", "label": shown, "contract": list(CONTRACT), "blocked": list(BLOCKED), "allowed": []}
     if is_file:
         if not os.path.isfile(target):

@@ -44,3 +44,18 @@ def test_pytest_impl_refuses_a_negative_impl_timeout_before_running_anything():
                            "-2", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 4, done  # pytest's exit status for a usage error
     assert "argument --impl-timeout: was -2, must be a number of seconds >= 0 (0: no limit)" in done.stderr, done
+
+
+@pytest.mark.parametrize("target", ["examples", "examples/"])
+def test_verify_says_a_folder_is_a_folder_and_points_to_batch(target, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    # "examples" alone would otherwise import as a namespace package that provides nothing: "incomplete".
+    status = main(["verify", target, "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert f"{target} is a folder: name one .py or .ipynb file in it (python -m nnspec batch {target} verifies " \
+           f"each of them)" in err, err
+
+
+def test_a_package_named_as_a_module_is_still_verified(capsys):
+    assert main(["verify", "reference", "--quiet", "-k", "relu"]) == 0, capsys.readouterr()
