@@ -117,7 +117,11 @@ def _kind(value) -> str:
         return f"an object of type {value.kind} (not plain data: it stayed in the implementation's process)"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"{type(value).__name__} {value!r}"[:120]
+    text = f"{type(value).__name__} {value!r}"
+    if len(text) <= 120:
+        return text
+    cut = text[:117]
+    return (cut[:cut.rindex(", ")] if ", " in cut else cut) + ", ..."  # never half a number
 
 
 def as_array(value, call: str, what: str, shape=None, where: str = "", transposed_hint: str | None = None,

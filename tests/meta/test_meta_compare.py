@@ -95,6 +95,12 @@ def test_as_array_names_a_list_and_its_content():
     assert text == "relu: relu(Z) was list [1.0, 2.0], must be a numpy array"
 
 
+def test_as_array_marks_where_a_long_content_was_cut():
+    text = message(as_array, [0.5] * 100, "relu", "relu(Z)")
+    assert text.startswith("relu: relu(Z) was list [0.5, 0.5, ") and text.endswith("0.5, ..., must be a numpy array")
+    assert len(text) < 200, text
+
+
 def test_as_array_gives_the_layout_hint_for_a_transposed_shape():
     text = message(as_array, np.zeros((3, 2)), "forward_propagation", "AL", shape=(2, 3), where="[m=3]",
                    transposed_hint="is this implementation's LAYOUT 'rows'?")
