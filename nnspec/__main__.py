@@ -107,7 +107,7 @@ def main(argv=None) -> int:
         _positive(parser, "--" + name.replace("_", "-"), getattr(args, name))
     from nnspec.runner import sandbox_problem
 
-    problem = sandbox_problem(args.sandbox)
+    problem = sandbox_problem(args.sandbox) or grading.rubric_problem(args)
     if problem:
         print(f"nnspec batch: {problem}", file=sys.stderr)
         return 2

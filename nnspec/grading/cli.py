@@ -47,20 +47,37 @@ def main_autograder(args) -> int:
     return 0
 
 
+def rubric_problem(args) -> str:
+    """Why --rubric cannot be used (read before anything runs, not after a whole batch), or ""."""
+    if not getattr(args, "rubric", None):
+        return ""
+    from nnspec.grading.rubric import RubricError, load
+
+    try:
+        load(args.rubric)
+    except RubricError as exc:
+        return f"--rubric: {exc}"
+    return ""
+
+
 def main_verify_graded(args) -> int:
     """`verify --format F`: verify, then write the grade; stderr stays empty unless nnspec itself failed."""
     from nnspec import report, runner
 
     output = args.output or DEFAULT_OUTPUT[args.format or "json"]
     fmt = args.format or "json"
+    problem = rubric_problem(args)
+    if problem:  # the platform still gets its results file, saying why there is no grade
+        write_text(output, failure(fmt, f"nnspec could not grade this submission: {problem}"))
+        print(f"nnspec: {problem}", file=sys.stderr)
+        return 2
     with _captured_stderr() as captured:
         try:
             result = runner.verify(args.target, timeout=args.impl_timeout or None, select=args.select,
                                    quiet=args.quiet, require=args.require)
         except Exception as exc:  # noqa: BLE001 - the platform still gets its results file
             message = f"nnspec itself failed: {type(exc).__name__}: {exc}"
-            with open(output, "w") as handle:
-                handle.write(failure(fmt, message))
+            write_text(output, failure(fmt, message))
             captured.failed = True
             print(message, file=sys.__stderr__)
             return 2
@@ -76,6 +93,11 @@ def main_verify_graded(args) -> int:
             json.dump(result, handle, indent=2)
     write(result, fmt, output, args.rubric)
     return 2 if "load_error" in result else (1 if result["failed"] else 0)
+
+
+def write_text(path, text: str) -> None:
+    with open(path, "w") as handle:
+        handle.write(text)
 
 
 def after_batch(args, entries) -> None:

@@ -110,7 +110,7 @@ def load(path) -> Rubric:
     """Read and validate a TOML rubric file."""
     path = Path(path)
     if not path.is_file():
-        raise RubricError(f"rubric {path} does not exist: name a TOML file (see docs/readme/issue-12.md)")
+        raise RubricError(f"rubric {path} does not exist: name a TOML file (README.md, Grading a course: The rubric)")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import schemas
+from nnspec.__main__ import main
 from nnspec.grading.formats import FORMATS, failure, write
 from samples import entry, result
 
@@ -107,3 +108,26 @@ def test_verify_with_a_format_writes_the_file_and_nothing_to_stderr(tmp_path):
     assert done.returncode == 0 and done.stderr == "", (done.returncode, done.stderr)
     data = json.loads(output.read_text())
     assert schemas.gradescope(data) == [] and data["tests"][0]["name"] == "tanh", data
+
+
+@pytest.mark.parametrize("rubric, why", [("no-such-rubric.toml", "does not exist"), ("bad.toml", "is not valid TOML")])
+def test_verify_with_a_rubric_it_cannot_read_exits_2_before_running_and_still_writes_the_file(tmp_path, capsys,
+                                                                                             rubric, why):
+    (tmp_path / "bad.toml").write_text("items = [\n")
+    output = tmp_path / "results.json"
+    status = main(["verify", str(ROOT / "examples" / "rows_network.py"), "--format", "gradescope", "--output",
+                   str(output), "--rubric", str(tmp_path / rubric)])
+    captured = capsys.readouterr()
+    assert status == 2 and f"nnspec: --rubric: rubric {tmp_path / rubric} {why}" in captured.err, captured
+    assert "relu" not in captured.out, "no check may run with a rubric that cannot grade it"
+    data = json.loads(output.read_text())
+    assert schemas.gradescope(data) == [] and why in data["output"], data
+
+
+def test_batch_with_a_rubric_it_cannot_read_exits_2_before_verifying_anything(tmp_path, capsys):
+    report = tmp_path / "report.json"
+    status = main(["batch", str(ROOT / "examples" / "rows_network.py"), "--report", str(report), "--rubric",
+                   str(tmp_path / "no-such-rubric.toml"), "--csv", str(tmp_path / "grades.csv")])
+    err = capsys.readouterr().err
+    assert status == 2 and "nnspec batch: --rubric: rubric" in err and "does not exist" in err, err
+    assert not report.exists() and not (tmp_path / "grades.csv").exists()
