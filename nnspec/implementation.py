@@ -72,6 +72,9 @@ def load_request(target: str, profile: str | None = None, definitions_only: bool
     if is_file:
         if not os.path.isfile(target):
             raise LoadError(f"{target}: no such file")
+        if not target.endswith((".py", ".ipynb")):
+            raise LoadError(f"{target} is not a .py or .ipynb file: nnspec verifies a Python file, a notebook or an "
+                            f"importable module")
         path = os.path.abspath(target)
         try:
             prepared = profiles.prepare(path, profile, definitions_only)

@@ -59,3 +59,19 @@ def test_verify_says_a_folder_is_a_folder_and_points_to_batch(target, capsys, mo
 
 def test_a_package_named_as_a_module_is_still_verified(capsys):
     assert main(["verify", "reference", "--quiet", "-k", "relu"]) == 0, capsys.readouterr()
+
+
+def test_verify_says_a_file_that_is_not_python_is_not_python(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("def relu(Z):\n    return Z\n")
+    assert main(["verify", str(notes), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{notes} is not a .py or .ipynb file: nnspec verifies a Python file, a notebook or an importable " \
+           f"module" in err, err
+
+
+def test_batch_says_the_reports_folder_does_not_exist_before_verifying_anything(tmp_path, capsys):
+    report = tmp_path / "missing" / "report.json"
+    assert main(["batch", str(ROOT / "examples" / "rows_network.py"), "--report", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert f"nnspec batch: --report {report}: its folder {report.parent} does not exist" in err, err
