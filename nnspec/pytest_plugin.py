@@ -44,7 +44,19 @@ PROJECT = Path(__file__).resolve().parent.parent
 CONTRACT_TESTS = PROJECT / "tests" / "contract"
 
 
-def pytest_addoption(parser):
+class _ProfileCheck:
+    """--hypothesis-profile names one of nnspec's profiles, said before hypothesis' own plugin fails on it."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config):
+        name = config.getoption("hypothesis_profile", None)
+        if name and active(config) and name not in settings.PROFILES:
+            pytest.exit(f"nnspec: --hypothesis-profile was {name!r}, must be one of {', '.join(settings.PROFILES)}",
+                        returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def pytest_addoption(parser, pluginmanager):
+    pluginmanager.register(_ProfileCheck(), "nnspec-profile-check")
     group = parser.getgroup("nnspec")
     group.addoption("--impl", default=None, metavar="PATH_OR_MODULE",
                     help="the implementation to verify: a .py or .ipynb file, or a dotted module name "

@@ -75,3 +75,11 @@ def test_batch_says_the_reports_folder_does_not_exist_before_verifying_anything(
     assert main(["batch", str(ROOT / "examples" / "rows_network.py"), "--report", str(report)]) == 2
     err = capsys.readouterr().err
     assert f"nnspec batch: --report {report}: its folder {report.parent} does not exist" in err, err
+
+
+def test_pytest_impl_refuses_a_hypothesis_profile_nnspec_does_not_have():
+    done = subprocess.run([sys.executable, "-m", "pytest", "--impl", "examples/rows_network.py",
+                           "--hypothesis-profile", "bogus", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 4 and "INTERNALERROR" not in done.stdout + done.stderr, done
+    assert "nnspec: --hypothesis-profile was 'bogus', must be one of default, ci, thorough" in done.stderr, done
