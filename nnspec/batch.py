@@ -240,9 +240,12 @@ class Worker:
                                                                         os.environ.get("PYTHONPATH")])))
         if self.scratch:
             env["TMPDIR"] = self.scratch
+        from nnspec.sandbox import dying_with_parent
+
+        # Dies with the batch however the batch ends (SIGTERM, SIGKILL), and its implementation's process with it.
         self.popen = subprocess.Popen([sys.executable, "-m", "nnspec", "worker"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                      start_new_session=True)
+                                      start_new_session=True, preexec_fn=dying_with_parent())
 
     def verify(self, staged: Staged, limits: Limits, select_, require) -> dict:
         """The result of verifying `staged` (a verdict even when the checking process itself dies)."""

@@ -11,6 +11,7 @@ import contextlib
 import importlib.util
 import math
 import os
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ from nnspec.process import BLOCKED, START_TIMEOUT, Child, ChildError, Limits, Wo
 
 DEFAULT_TARGET = "reference"
 MAX_RESTARTS = 50  # deaths of one implementation's process before its remaining calls fail at once
+SLOW_IMPORT = 5.0  # seconds of importing after which the person waiting is told why it may take long
 
 
 class LoadError(Exception):
@@ -591,16 +593,24 @@ def configurations(session: Session, info: dict, label: str) -> list[Implementat
 
 def load(target: str | None = None, timeout: float | None = DEFAULT_TIMEOUT, limits: Limits | None = None,
          wall: float | None = None, spawn=None, sandbox: str = "off", profile: str | None = None,
-         definitions_only: bool = False) -> list[Implementation]:
-    """The implementations to verify, each configuration served by one process of the target's own."""
+         definitions_only: bool = False, notice=None) -> list[Implementation]:
+    """The implementations to verify, each configuration served by one process of the target's own.
+
+    `notice(line)`, if given, is told once when importing the target takes longer than SLOW_IMPORT seconds.
+    """
     target = target or DEFAULT_TARGET
     request, prepared = load_request(target, profile, definitions_only)
     label = describe_target(target)[1]
+    waiting = threading.Timer(SLOW_IMPORT, notice or (lambda line: None), [_slow_import_line(label, request)])
+    waiting.daemon = True
+    waiting.start()
     try:
         session = Session([request], label, timeout=timeout, limits=limits, spawn=spawn, wall=wall, sandbox=sandbox)
     except LoadError as exc:
         hint = _definitions_hint(target, request, exc)
         raise type(exc)(str(exc) + hint) from None
+    finally:
+        waiting.cancel()
     info = session.infos[0]
     session.prepared = prepared
     session.header = prepared.header(info.get("missing_modules", ())) if prepared is not None else []
@@ -609,6 +619,14 @@ def load(target: str | None = None, timeout: float | None = DEFAULT_TIMEOUT, lim
     except BaseException:
         session.close()
         raise
+
+
+def _slow_import_line(label: str, request: dict) -> str:
+    """What a person waiting on a long import should know: why it may be slow, the limit, the way around it."""
+    around = "; --definitions-only runs only its def, class, import and ALL_CAPS lines" \
+        if request.get("file") and request.get("source") is None else ""
+    return (f"nnspec: still importing {label} after {SLOW_IMPORT:g} s: all of its top-level code runs at import "
+            f"(a training loop?); it has {START_TIMEOUT:g} s{around}")
 
 
 def _definitions_hint(target, request, exc) -> str:

@@ -285,7 +285,10 @@ class Child:
 
 
 def _spawn(argv, *, pass_fds, stdout, cwd, env, limits: Limits):
-    """subprocess.Popen with rlimits, its own session, nothing inherited but the channel."""
+    """subprocess.Popen with rlimits, its own session, nothing inherited but the channel; it dies with this process."""
+    from nnspec.sandbox import dying_with_parent
+
+    die_with_parent = dying_with_parent()
 
     def apply():
         memory = int(limits.memory_mb) * 2**20
@@ -295,6 +298,7 @@ def _spawn(argv, *, pass_fds, stdout, cwd, env, limits: Limits):
         fsize = int(limits.fsize_mb) * 2**20
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        die_with_parent()
 
     return subprocess.Popen(argv, pass_fds=pass_fds, stdin=subprocess.DEVNULL, stdout=stdout,
                             stderr=subprocess.STDOUT, cwd=cwd, env=env, preexec_fn=apply, start_new_session=True,

@@ -115,7 +115,8 @@ def pytest_configure(config):
             raise ValueError(problem)
         config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None,
                                     sandbox=config.getoption("sandbox"), profile=config.getoption("profile"),
-                                    definitions_only=config.getoption("definitions_only"))
+                                    definitions_only=config.getoption("definitions_only"),
+                                    notice=lambda line: print(line, file=sys.__stderr__, flush=True))
         config._nnspec_required = report.parse_require(config.getoption("require"), config._nnspec_impls,
                                                        "provided")
     except NotIndependent as exc:

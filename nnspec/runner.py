@@ -77,7 +77,7 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
     started = time.monotonic()
     try:
         impls = load(target, timeout=timeout, limits=limits, wall=wall, spawn=spawn, sandbox=sandbox, profile=profile,
-                     definitions_only=definitions_only)
+                     definitions_only=definitions_only, notice=None if quiet else _to_stderr)
     except LoadError as exc:
         result = {"implementation": label, "load_error": str(exc), "verdict": exc.verdict, "failed": True,
                   "sandbox": sandbox_line(sandbox, limits or Limits())}
@@ -110,6 +110,10 @@ def verify(target, *, timeout=DEFAULT_TIMEOUT, select=None, on_event=None, quiet
         return result
     finally:
         session.close()
+
+
+def _to_stderr(line: str):
+    print(line, file=sys.stderr, flush=True)
 
 
 def sandbox_problem(mode: str) -> str:

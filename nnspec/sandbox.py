@@ -16,6 +16,7 @@ account and no process uses, given to it alone: `spare_uids`) is who runs it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import functools
 import importlib.util
@@ -582,9 +583,37 @@ class SandboxedProcess:
 _counter = iter(range(1, 1 << 62))
 
 
+@functools.lru_cache(maxsize=None)
+def _prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+def dying_with_parent():
+    """A preexec step: the new process is killed (SIGKILL) when the one that started it dies, however it dies.
+
+    Without it, a checker killed by SIGTERM (a CI timeout, `timeout`, a closed terminal) would leave the
+    implementation's process running on, in an endless loop say, with nobody left to enforce its limits. Build it in
+    the parent: the child then only calls prctl (nothing loaded between fork and exec). Linux ties it to the thread
+    that started the process: a session must not outlive the thread that made it.
+    """
+    prctl, parent = _prctl(), os.getpid()
+
+    def run():
+        if prctl is not None:
+            prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl: no signal will come
+            os._exit(1)
+    return run
+
+
 def _preexec(policy: Policy, sandboxed: bool, procs_files: list[str], then, user: tuple[int, int] | None = None):
-    """Run in the child before exec: join the cgroup, set the per-process limits, become `user` (uid, gid), then
-    the caller's preexec_fn."""
+    """Run in the child before exec: join the cgroup, set the per-process limits, become `user` (uid, gid), die
+    with the parent, then the caller's preexec_fn."""
+    die_with_parent = dying_with_parent()
+
     def limit(name, value):
         resource.setrlimit(name, (value, value))
 
@@ -606,6 +635,7 @@ def _preexec(policy: Policy, sandboxed: bool, procs_files: list[str], then, user
             limit(resource.RLIMIT_AS, int(policy.memory_mb * 2 ** 20))
         if user is not None:  # last: joining a root-owned cgroup needs root
             _become(user)
+        die_with_parent()  # after _become: changing credentials clears the death signal
         if then is not None:
             then()
     return run

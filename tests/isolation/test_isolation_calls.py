@@ -2,7 +2,11 @@
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 
+import background
 import numpy as np
 import pytest
 
@@ -168,3 +172,57 @@ def test_reaching_for_the_reference_inside_the_training_loop_is_not_independent(
     statuses = {name: entry["status"] for name, entry in result["contract"].items() if entry["status"] != "not run"}
     assert result["verdict"] == "not independent", result
     assert statuses.get("update_parameters") == "passed", statuses
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting to be reaped is dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+CHECKERS = {"verify": ["verify", "trains_forever.py"], "batch": ["batch", ".", "--sandbox", "off"]}
+
+
+def _kill_checkers_without_warning() -> dict:
+    """Each CHECKERS command on an implementation that never stops, SIGKILLed once the implementation runs:
+    {key: the pids (the implementation's, then its parent's) still running 60 s later}."""
+    # SIGKILL: no handler, no atexit, no finally runs in the checker; SIGTERM from a CI timeout is no kinder.
+    checkers, markers = {}, {}
+    for key, args in CHECKERS.items():
+        folder = background.scratch(f"nnspec-killed-{key}-")
+        markers[key] = folder / "pids"
+        (folder / "trains_forever.py").write_text(f"import os\nopen({str(markers[key])!r}, 'w').write(f'{{os.getpid()}} "
+                                                  f"{{os.getppid()}}')\nwhile True:\n    pass\n")
+        checkers[key] = subprocess.Popen([sys.executable, "-m", "nnspec", *args], cwd=folder,
+                                         env=background.environment(), stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+    pids = {}
+    deadline = time.monotonic() + 120
+    for key, checker in checkers.items():
+        while not (markers[key].exists() and markers[key].read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pids[key] = [int(p) for p in markers[key].read_text().split()] if markers[key].exists() else []
+        checker.kill()
+        checker.wait()
+    deadline = time.monotonic() + 60  # a dying process is gone within milliseconds: 60 s is only a backstop
+    while any(_running(p) for ps in pids.values() for p in ps) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = {key: [p for p in ps if _running(p)] for key, ps in pids.items()}
+    for pid in (p for ps in left.values() for p in ps):
+        os.kill(pid, 9)
+    return {key: (pids[key], left[key]) for key in CHECKERS}
+
+
+BACKGROUND = {"killed_checkers": _kill_checkers_without_warning}
+BACKGROUND_SECONDS = {"killed_checkers": 1.0}
+
+
+@pytest.mark.parametrize("key", CHECKERS)
+def test_the_implementations_process_dies_with_a_checker_killed_without_warning(key):
+    pids, left = background.result("killed_checkers", _kill_checkers_without_warning)[key]
+    assert len(pids) == 2, f"the implementation never ran under {CHECKERS[key]}"
+    assert not left, f"still running after the checker was killed: {left} (of the implementation {pids[0]} and " \
+                     f"its parent {pids[1]})"

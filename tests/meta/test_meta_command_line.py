@@ -1,14 +1,27 @@
 """Limits given on the command line: a value that cannot be a limit is a usage error that names it, never a run."""
 
-import subprocess
-import sys
+import threading
+import time
 from pathlib import Path
 
+import background
 import pytest
 
 from nnspec.__main__ import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+PYTEST_ARGS = {"negative timeout": ["--impl-timeout", "-2"], "unknown profile": ["--hypothesis-profile", "bogus"]}
+
+
+def _pytest_as_people_run_it() -> dict:
+    """`python -m pytest --impl ...` with each of PYTEST_ARGS, run together in processes of their own."""
+    return background.run_together({key: ["-m", "pytest", "--impl", "examples/rows_network.py", *args, "-p",
+                                          "no:cacheprovider"] for key, args in PYTEST_ARGS.items()})
+
+
+# Each is a whole pytest start-up (about 1.5 s): they start when the tests are collected.
+BACKGROUND = {"pytest_usage_errors": _pytest_as_people_run_it}
+BACKGROUND_SECONDS = {"pytest_usage_errors": 1.0}
 
 
 @pytest.mark.parametrize("value", ["-1", "nan", "inf", "five"])
@@ -40,8 +53,7 @@ def test_batch_refuses_a_limit_that_is_not_positive_and_finite(option, value, me
 
 
 def test_pytest_impl_refuses_a_negative_impl_timeout_before_running_anything():
-    done = subprocess.run([sys.executable, "-m", "pytest", "--impl", "examples/rows_network.py", "--impl-timeout",
-                           "-2", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = background.result("pytest_usage_errors", _pytest_as_people_run_it)["negative timeout"]
     assert done.returncode == 4, done  # pytest's exit status for a usage error
     assert "argument --impl-timeout: was -2, must be a number of seconds >= 0 (0: no limit)" in done.stderr, done
 
@@ -55,10 +67,6 @@ def test_verify_says_a_folder_is_a_folder_and_points_to_batch(target, capsys, mo
     assert status == 2, err
     assert f"{target} is a folder: name one .py or .ipynb file in it (python -m nnspec batch {target} verifies " \
            f"each of them)" in err, err
-
-
-def test_a_package_named_as_a_module_is_still_verified(capsys):
-    assert main(["verify", "reference", "--quiet", "-k", "relu"]) == 0, capsys.readouterr()
 
 
 def test_verify_says_a_file_that_is_not_python_is_not_python(tmp_path, capsys):
@@ -78,8 +86,40 @@ def test_batch_says_the_reports_folder_does_not_exist_before_verifying_anything(
 
 
 def test_pytest_impl_refuses_a_hypothesis_profile_nnspec_does_not_have():
-    done = subprocess.run([sys.executable, "-m", "pytest", "--impl", "examples/rows_network.py",
-                           "--hypothesis-profile", "bogus", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    done = background.result("pytest_usage_errors", _pytest_as_people_run_it)["unknown profile"]
     assert done.returncode == 4 and "INTERNALERROR" not in done.stdout + done.stderr, done
     assert "nnspec: --hypothesis-profile was 'bogus', must be one of default, ci, thorough" in done.stderr, done
+
+
+def test_a_slow_import_is_announced_once_with_why_and_the_way_around_it(tmp_path, monkeypatch):
+    from nnspec import implementation
+
+    monkeypatch.setattr(implementation, "SLOW_IMPORT", 0.3)
+    flag = tmp_path / "go"
+    slow = tmp_path / "trains_at_import.py"  # its import goes on until the test says so: no race with the clock
+    slow.write_text(f"import os, time\n\nwhile not os.path.exists({str(flag)!r}):\n    time.sleep(0.02)\n")
+    lines, loaded = [], []
+    importing = threading.Thread(target=lambda: loaded.append(implementation.load(str(slow), notice=lines.append)))
+    importing.start()
+    deadline = time.monotonic() + 60
+    while not lines and time.monotonic() < deadline:
+        time.sleep(0.05)
+    flag.write_text("")
+    importing.join(timeout=120)
+    loaded[0][0].session.close()
+    assert lines == ["nnspec: still importing trains_at_import.py after 0.3 s: all of its top-level code runs at "
+                     "import (a training loop?); it has 120 s; --definitions-only runs only its def, class, import "
+                     "and ALL_CAPS lines"], lines
+
+
+def test_an_import_that_ends_in_time_is_not_announced_and_leaves_no_timer(tmp_path, monkeypatch):
+    from nnspec import implementation
+
+    monkeypatch.setattr(implementation, "SLOW_IMPORT", 60.0)  # 400 times what this import takes
+    fast = tmp_path / "fast.py"
+    fast.write_text("def relu(Z):\n    return Z * (Z > 0)\n")
+    lines = []
+    started = time.monotonic()
+    implementation.load(str(fast), notice=lines.append)[0].session.close()
+    assert lines == [] and time.monotonic() - started < 30
+    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()]
