@@ -17,10 +17,19 @@ def rows(entries, rubric=None) -> list:
     table = [["file", "verdict", "score", "max_score", *columns, "message"]]
     for entry, g in zip(entries, grades):
         earned = {i.name: i.points for i in g.items}
-        table.append([g.name, g.verdict, _number(g.score), _number(g.max_score),
+        table.append([_text(g.name), g.verdict, _number(g.score), _number(g.max_score),
                       *(_number(earned[c]) if c in earned else "" for c in columns),
-                      entry.get("message") or entry.get("load_error") or ""])
+                      _text(entry.get("message") or entry.get("load_error") or "")])
     return table
+
+
+def _text(value: str) -> str:
+    """A cell of text a submission chose (its file name, its exception's words), never read as a formula.
+
+    A spreadsheet runs a cell that starts with =, +, - or @ (`=HYPERLINK(...)` in a file name, say) when the
+    teacher opens the gradebook; a leading apostrophe makes it text, as the spreadsheets themselves do.
+    """
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def write_csv(entries, path, rubric=None) -> Path:

