@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from nnspec import report
-from nnspec.calls import DEFAULT_TIMEOUT
+from nnspec.calls import DEFAULT_TIMEOUT, visible
 from nnspec.contract import TRAINING_LOOP
 from nnspec.process import Limits as ProcessLimits
 from nnspec.process import sandbox_line, sandbox_policy
@@ -372,7 +372,7 @@ MARK = {"passed": "ok", "failed": "X", "not provided": "-", "not applicable": "n
 
 def table(entries: list[dict]) -> str:
     """Implementation by contract name: ok, X (failed), - (not provided), n/a, ? (not reached), . (not selected)."""
-    names = [Path(e["path"]).name for e in entries]
+    names = [visible(Path(e["path"]).name) for e in entries]
     width = max([len(n) for n in names] + [14])
     verdict_width = max([len(e["verdict"]) for e in entries] + [7])
     columns = list(SHORT)
@@ -460,9 +460,9 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
                         elapsed = time.monotonic() - started
                         eta = elapsed / count * (len(todo) - count)
                         detail = f": {entry['message']}" if entry["verdict"] != "passed" and entry.get("message") else ""
-                        print(f"[{count:>{len(str(len(todo)))}}/{len(todo)}] {_clock(elapsed)} elapsed, eta "
-                              f"{_clock(eta)}  {futures[future].path}: {entry['verdict']}{detail}"[:300], file=out,
-                              flush=True)
+                        print(visible(f"[{count:>{len(str(len(todo)))}}/{len(todo)}] {_clock(elapsed)} elapsed, "
+                                      f"eta {_clock(eta)}  {futures[future].path}: {entry['verdict']}{detail}")[:300],
+                              file=out, flush=True)
                 except KeyboardInterrupt:
                     for future in futures:
                         future.cancel()

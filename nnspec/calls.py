@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 
 DEFAULT_TIMEOUT = 5.0
+# What text may not carry from an implementation to a terminal or a results file: C0 and C1 controls but newline
+# and tab (an ANSI escape, NUL, BEL, a carriage return), lone surrogates and the two non-characters XML refuses.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    """Text that came from an implementation (its exception, its output, its file's name), safe to print and to put
+    in a results file: each character that would act on a terminal or break XML is shown as its escape (\\x1b)."""
+    text = text.replace("\r\n", "\n")
+    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                           else f"\\u{ord(m.group()):04x}", text)
 
 
 def call_limit(text: str) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from nnspec import wire
-from nnspec.calls import DEFAULT_TIMEOUT, CheckFailure, ImplementationError, NotApplicable, NotProvided
+from nnspec.calls import DEFAULT_TIMEOUT, CheckFailure, ImplementationError, NotApplicable, NotProvided, visible
 from nnspec.contract import CONTRACT, DEFAULT_DEPTHS, HIDDEN_ACTIVATIONS, LAYOUTS, OUTPUT_ACTIVATIONS
 from nnspec.process import BLOCKED, START_TIMEOUT, Child, ChildError, Limits, Workdir, sandbox_line, track, untrack
 
@@ -214,7 +214,7 @@ class Session:
     def _exchange(self, child: Child, message: dict, timeout: float) -> dict:
         data = child.request(wire.encode(message), timeout)
         try:
-            return wire.decode(data, lambda i, k: wire.Handle(i, k, self.generation))
+            return wire.decode(data, lambda i, k: wire.Handle(i, k, self.generation), visible)
         except wire.WireError as exc:
             raise ChildError("protocol", f"sent an answer that is not plain data ({exc})") from None
 
@@ -260,7 +260,7 @@ class Session:
         return self._add({"op": "configure", "impl": impl_id, "hidden": hidden, "output": output})
 
     def output_text(self) -> str:
-        return "".join(o.text() for o in self.outputs)
+        return visible("".join(o.text() for o in self.outputs))
 
     def close(self):
         if self.child is not None:

@@ -78,8 +78,9 @@ def encode(value, keep=None) -> bytes:
     return b"".join([_HEADER.pack(len(head)), head, *(b.tobytes() for b in buffers)])
 
 
-def decode(payload: bytes, handle=None):
-    """The value in `payload`; `handle(id, kind) -> object` resolves handles (None: Handle objects)."""
+def decode(payload: bytes, handle=None, text=None):
+    """The value in `payload`; `handle(id, kind) -> object` resolves handles (None: Handle objects); `text(str) -> str`
+    is applied to every string, keys too (the checker's side makes what the implementation wrote safe to print)."""
     try:
         (size,) = _HEADER.unpack_from(payload, 0)
         head = json.loads(payload[_HEADER.size:_HEADER.size + size])
@@ -92,11 +93,23 @@ def decode(payload: bytes, handle=None):
             position += n
         if position != len(payload):
             raise WireError(f"frame of {len(payload)} bytes announces {position}")
+        if text is not None:
+            tree = _strings(tree, text)
         return _decode(tree, payload, offsets, handle or (lambda i, k: Handle(i, k)))
     except WireError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, RecursionError, struct.error) as exc:
         raise WireError(f"malformed frame: {type(exc).__name__}: {exc}") from None
+
+
+def _strings(tree, text):
+    if isinstance(tree, str):
+        return text(tree)
+    if isinstance(tree, list):
+        return [_strings(v, text) for v in tree]
+    if isinstance(tree, dict):
+        return {text(k): _strings(v, text) for k, v in tree.items()}
+    return tree
 
 
 def _array(payload, offsets, dtype, shape, index):

@@ -12,6 +12,7 @@ import traceback
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from nnspec.calls import visible
 from nnspec.grading.rubric import RubricError, coerce
 from nnspec.grading.scoring import Grade, grade
 
@@ -192,6 +193,10 @@ def _plain(item) -> str:
 
 
 def _xml(root) -> str:
+    for element in root.iter():  # a file name may still hold what XML cannot (the messages are made safe earlier)
+        element.attrib.update({k: visible(v) for k, v in element.attrib.items()})
+        if element.text:
+            element.text = visible(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

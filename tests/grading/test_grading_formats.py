@@ -131,3 +131,11 @@ def test_batch_with_a_rubric_it_cannot_read_exits_2_before_verifying_anything(tm
     err = capsys.readouterr().err
     assert status == 2 and "nnspec batch: --rubric: rubric" in err and "does not exist" in err, err
     assert not report.exists() and not (tmp_path / "grades.csv").exists()
+
+
+def test_a_junit_file_stays_well_formed_whatever_characters_a_submission_chose(tmp_path):
+    chosen = [{**entry("failed", {"relu": "failed"}, message="relu raised ValueError: \x1b[31m\x00\x07\ud800"),
+               "path": "evil\x1b[2J\x0c.py"}]
+    (path,) = write(chosen, "junit", tmp_path / "junit.xml")
+    text = path.read_text(encoding="utf-8")
+    assert schemas.junit(text) == [] and "evil\\x1b[2J\\x0c.py" in text, text

@@ -82,6 +82,17 @@ def test_printing_at_the_file_descriptor_level_is_kept_to_a_bounded_excerpt():
     impl.session.close()
 
 
+def test_terminal_escapes_in_what_an_implementation_says_are_shown_never_sent_to_the_terminal():
+    impl = hostile("terminal_escapes")
+    text, _ = relu_failure(impl)
+    printed = impl.session.output_text()
+    impl.session.close()
+    assert "relu raised ValueError: \\x1b[2J\\x1b[32mall checks passed\\x1b[0m\\x00\\x07" in text, text
+    assert printed.startswith("\\x1b]0;graded: 100/100\\x07\\x1b[2J"), printed
+    for shown in (text, printed):
+        assert not [c for c in shown if ord(c) < 32 and c not in "\n\t"], repr(shown)
+
+
 def test_memory_exhaustion_fails_the_call_with_its_name():
     # 512 MB of address space: memory.py's first gigabyte is refused at once.
     impl = load(os.path.join(HOSTILE, "memory.py"), limits=Limits(memory_mb=512))[0]

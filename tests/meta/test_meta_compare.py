@@ -171,3 +171,10 @@ def test_as_scalar_gives_the_per_sample_hint_only_when_there_is_one_value_per_sa
 ])
 def test_as_scalar_rejects_what_is_not_a_finite_number(value, fragment):
     assert fragment in message(as_scalar, value, "binary_cross_entropy", "loss")
+
+
+def test_text_from_an_implementation_shows_its_control_characters_as_escapes_and_keeps_its_lines():
+    from nnspec.calls import visible
+
+    assert visible("a\r\nb\tc\x1b[31md\x9be\ud800f\ufffeg\x7fh é ✓") == \
+        "a\nb\tc\\x1b[31md\\x9be\\ud800f\\ufffeg\\x7fh é ✓"
