@@ -10,7 +10,8 @@ import pytest
 from nnspec.__main__ import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PYTEST_ARGS = {"negative timeout": ["--impl-timeout", "-2"], "unknown profile": ["--hypothesis-profile", "bogus"]}
+PYTEST_ARGS = {"negative timeout": ["--impl-timeout", "-2"], "unknown profile": ["--hypothesis-profile", "bogus"],
+               "report nowhere": ["--nnspec-report", "/nonexistent-nnspec-folder/report.json"]}
 
 
 def _pytest_as_people_run_it() -> dict:
@@ -123,3 +124,22 @@ def test_an_import_that_ends_in_time_is_not_announced_and_leaves_no_timer(tmp_pa
     implementation.load(str(fast), notice=lines.append)[0].session.close()
     assert lines == [] and time.monotonic() - started < 30
     assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()]
+
+
+@pytest.mark.parametrize("command, option", [("verify", "--json"), ("verify", "--events"), ("batch", "--csv"),
+                                             ("batch", "--html")])
+def test_a_file_to_write_in_a_folder_that_does_not_exist_is_refused_before_anything_runs(command, option, tmp_path,
+                                                                                           capsys):
+    target = tmp_path / "missing" / "out"
+    extra = ["--report", str(tmp_path / "report.json")] if command == "batch" else []
+    assert main([command, str(ROOT / "examples" / "rows_network.py"), option, str(target), *extra]) == 2
+    err = capsys.readouterr().err
+    assert f"nnspec {command}: {option} {target}: its folder {target.parent} does not exist" in err, err
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_pytest_impl_refuses_a_report_in_a_folder_that_does_not_exist_before_running_anything():
+    done = background.result("pytest_usage_errors", _pytest_as_people_run_it)["report nowhere"]
+    assert done.returncode == 2, done
+    assert "--nnspec-report /nonexistent-nnspec-folder/report.json: its folder /nonexistent-nnspec-folder does not " \
+           "exist" in done.stdout + done.stderr, done
