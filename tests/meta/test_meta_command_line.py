@@ -95,7 +95,7 @@ def test_pytest_impl_refuses_a_hypothesis_profile_nnspec_does_not_have():
 def test_a_slow_import_is_announced_once_with_why_and_the_way_around_it(tmp_path, monkeypatch):
     from nnspec import implementation
 
-    monkeypatch.setattr(implementation, "SLOW_IMPORT", 0.3)
+    monkeypatch.setattr(implementation, "SLOW_IMPORT", 0.05)
     flag = tmp_path / "go"
     slow = tmp_path / "trains_at_import.py"  # its import goes on until the test says so: no race with the clock
     slow.write_text(f"import os, time\n\nwhile not os.path.exists({str(flag)!r}):\n    time.sleep(0.02)\n")
@@ -108,7 +108,7 @@ def test_a_slow_import_is_announced_once_with_why_and_the_way_around_it(tmp_path
     flag.write_text("")
     importing.join(timeout=120)
     loaded[0][0].session.close()
-    assert lines == ["nnspec: still importing trains_at_import.py after 0.3 s: all of its top-level code runs at "
+    assert lines == ["nnspec: still importing trains_at_import.py after 0.05 s: all of its top-level code runs at "
                      "import (a training loop?); it has 120 s; --definitions-only runs only its def, class, import "
                      "and ALL_CAPS lines"], lines
 

@@ -91,9 +91,25 @@ def test_the_sandbox_command_says_what_is_here(capsys):
     assert out.startswith(("sandbox: bubblewrap ", "no sandbox: ")) and "header of a batch: " in out, out
 
 
+def _sandbox_commands() -> dict:
+    """`python -m nnspec sandbox` as people run it, and with no bwrap on its PATH, together: {key: CompletedProcess}.
+
+    In processes of their own: patching sandbox.probe here would also change what a batch running beside these
+    tests (tests/background.py) finds."""
+    env = background.environment()
+    procs = {key: subprocess.Popen([sys.executable, "-m", "nnspec", "sandbox"], cwd=background.ROOT, env=environment,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for key, environment in {"here": env, "no bubblewrap": {**env, "PATH": "/nonexistent"}}.items()}
+    outputs = {key: proc.communicate(timeout=300) for key, proc in procs.items()}
+    return {key: subprocess.CompletedProcess(proc.args, proc.returncode, *outputs[key]) for key, proc in procs.items()}
+
+
+BACKGROUND = {"sandbox_commands": _sandbox_commands}
+BACKGROUND_SECONDS = {"sandbox_commands": 1.0}
+
+
 def test_the_sandbox_command_runs_as_a_module():
-    done = subprocess.run([sys.executable, "-m", "nnspec", "sandbox"], capture_output=True, text=True,
-                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    done = background.result("sandbox_commands", _sandbox_commands)["here"]
     assert done.returncode in (0, 1) and "limits over all of a submission's processes" in done.stdout, done
 
 
@@ -106,11 +122,7 @@ def test_a_sandbox_turned_off_is_described_as_missing_and_runs_unsandboxed(stagi
 
 
 def test_the_sandbox_command_exits_1_and_says_why_where_there_is_none():
-    # In a process of its own with no bwrap on its PATH: patching sandbox.probe here would also change what a
-    # batch running beside this test (tests/background.py) finds.
-    env = {**background.environment(), "PATH": "/nonexistent"}
-    done = subprocess.run([sys.executable, "-m", "nnspec", "sandbox"], capture_output=True, text=True, env=env,
-                          cwd=background.ROOT, timeout=120)
+    done = background.result("sandbox_commands", _sandbox_commands)["no bubblewrap"]
     assert done.returncode == 1, done
     assert done.stdout.startswith("no sandbox: bubblewrap not found (apt-get install bubblewrap)"), done
 
