@@ -22,6 +22,9 @@ MAX_FRAME = 512 * 2**20  # bytes: an implementation returning more than this get
 _DTYPE = re.compile(r"^[<>|=]?(b1|[iu][1248]|f[248]|c(8|16))$")
 _LENGTH = struct.Struct(">Q")
 _HEADER = struct.Struct(">I")
+# In a JSON header, what any control character, lone surrogate or non-character must be written with: an escape
+# (\u, \b, \f, \r) or a raw DEL or the first byte of its UTF-8 form. A header without any has none of them.
+_MAY_HIDE = re.compile(rb"\\[ubfr]|[\x7f\xc2\xed\xef]")
 
 
 class WireError(Exception):
@@ -83,7 +86,8 @@ def decode(payload: bytes, handle=None, text=None):
     is applied to every string, keys too (the checker's side makes what the implementation wrote safe to print)."""
     try:
         (size,) = _HEADER.unpack_from(payload, 0)
-        head = json.loads(payload[_HEADER.size:_HEADER.size + size])
+        raw = payload[_HEADER.size:_HEADER.size + size]
+        head = json.loads(raw)
         sizes, tree = head["n"], head["v"]
         if not isinstance(sizes, list) or not all(type(n) is int and n >= 0 for n in sizes):
             raise WireError("bad array sizes")
@@ -93,7 +97,7 @@ def decode(payload: bytes, handle=None, text=None):
             position += n
         if position != len(payload):
             raise WireError(f"frame of {len(payload)} bytes announces {position}")
-        if text is not None:
+        if text is not None and _MAY_HIDE.search(raw):  # most frames are plain ASCII with no escape: no walk
             tree = _strings(tree, text)
         return _decode(tree, payload, offsets, handle or (lambda i, k: Handle(i, k)))
     except WireError:

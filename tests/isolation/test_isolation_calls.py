@@ -1,5 +1,6 @@
 """Within one run: the implementation runs in a process of its own; whatever it does fails only its own check."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -121,6 +122,26 @@ def test_the_reply_of_the_implementations_process_is_plain_data_only():
     forged = wire.encode({"x": np.zeros(2)}).replace(b'"<f8"', b'"|O8"')
     with pytest.raises(wire.WireError, match="is not numeric"):
         wire.decode(forged)
+
+
+@pytest.mark.parametrize("text, shown", [("\x1b[2J", "\\x1b[2J"), ("\x9b2J", "\\x9b2J"), ("a\x7f", "a\\x7f"),
+                                         ("\ufffe", "\\ufffe"), ("\ud800", "\\ud800"), ("x\ry", "x\\x0dy"),
+                                         ("é \t ✓\n", "é \t ✓\n")])
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_every_string_the_checker_decodes_shows_its_control_characters_however_the_frame_was_written(text, shown,
+                                                                                                    ascii_only):
+    # The child's json.dumps escapes to ASCII; a hostile child may write raw UTF-8 instead, which json reads too.
+    from nnspec import wire
+    from nnspec.calls import visible
+
+    head = json.dumps({"n": [], "v": {text: [text]}}, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    frame = len(head).to_bytes(4, "big") + head
+    try:
+        decoded = wire.decode(frame, text=visible)
+    except wire.WireError:  # a lone surrogate written raw is not UTF-8: refused, which is as safe
+        assert not ascii_only and text == "\ud800"
+        return
+    assert decoded == {shown: [shown]}, decoded
 
 
 def test_verifying_leaves_nothing_in_the_implementations_folder(tmp_path):
