@@ -9,7 +9,6 @@ import shutil
 import background
 import pytest
 
-from nnspec import runner
 from nnspec.batch import SHORT, Limits, discover, run_batch, table
 
 HOSTILE = os.path.join(os.path.dirname(__file__), "..", "hostile")
@@ -119,33 +118,54 @@ def test_discover_rejects_a_path_that_does_not_exist(tmp_path):
         discover([tmp_path / "nope"])
 
 
-def test_the_same_implementation_gets_the_same_report_twice(tmp_path):
-    copy_hostile(tmp_path)
-    path = tmp_path / "broken.py"
+def _verified_twice() -> list:
+    """One almost-correct file verified twice in one process of its own (its results without their seconds)."""
+    folder = background.scratch("nnspec-twice-")
+    copy_hostile(folder)
+    path = folder / "broken.py"
     path.write_text(BROKEN.replace("np.abs(Z)", "np.maximum(Z, 0) + 1e-9 * Z**2"))
-    select = ["relu", "softmax", "backward_propagation_matches_finite"]
-    reports = [runner.verify(str(path), select=select, quiet=True) for _ in range(2)]
+    reports = background.verify_in_a_process([path, path],
+                                             select=["relu", "softmax", "backward_propagation_matches_finite"])
     for result in reports:
         result.pop("seconds")
+    return reports
+
+
+BACKGROUND.update(verified_twice=_verified_twice)
+BACKGROUND_SECONDS.update(verified_twice=1.5)
+
+
+def test_the_same_implementation_gets_the_same_report_twice():
+    reports = background.result("verified_twice", _verified_twice)
     assert reports[0] == reports[1]
     assert reports[0]["contract"]["relu"]["status"] == "failed", reports[0]["contract"]["relu"]
 
 
-def test_an_entry_edited_in_the_report_is_noticed_and_verified_again(folder, capsys):
-    report = folder / "report.json"
-    select = ["relu_matches_the_spec"]
+def _edited_entry() -> tuple:
+    """A batch, its entry edited in the report to say passed, and the batch again: (first, second, second's output)."""
+    folder = background.scratch("nnspec-edited-")
+    copy_hostile(folder)
     (folder / "only").mkdir()
     shutil.copy(folder / "_base.py", folder / "only")
-    shutil.copy(folder / "broken.py", folder / "only")
-    [entry] = run_batch([folder / "only"], report, LIMITS, select=select, require="relu")
-    assert entry["verdict"] == "failed", entry
+    (folder / "only" / "broken.py").write_text(BROKEN)
+    report, select = folder / "report.json", ["relu_matches_the_spec"]
+    [entry] = run_batch([folder / "only"], report, LIMITS, select=select, require="relu", out=io.StringIO())
     data = json.loads(report.read_text())
-    forged = data["results"][entry["path"]]
-    forged.update(verdict="passed", message="")  # same sha256: only the digest can tell
+    data["results"][entry["path"]].update(verdict="passed", message="")  # same sha256: only the digest can tell
     report.write_text(json.dumps(data))
-    capsys.readouterr()
-    [again] = run_batch([folder / "only"], report, LIMITS, select=select, require="relu")
-    assert "1 entries of" in capsys.readouterr().out
+    out = io.StringIO()
+    [again] = run_batch([folder / "only"], report, LIMITS, select=select, require="relu", out=out)
+    return entry, again, out.getvalue()
+
+
+BACKGROUND.update(edited_entry=_edited_entry)
+BACKGROUND_SECONDS.update(edited_entry=1.5)
+
+
+def test_an_entry_edited_in_the_report_is_noticed_and_verified_again():
+    entry, again, out = background.result("edited_entry", _edited_entry)
+    assert entry["verdict"] == "failed", entry
+    assert "1 entries of" in out, out
     assert again["verdict"] == "failed", again
 
 
