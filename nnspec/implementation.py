@@ -626,7 +626,7 @@ def _slow_import_line(label: str, request: dict) -> str:
     around = "; --definitions-only runs only its def, class, import and ALL_CAPS lines" \
         if request.get("file") and request.get("source") is None else ""
     return (f"nnspec: still importing {label} after {SLOW_IMPORT:g} s: all of its top-level code runs at import "
-            f"(a training loop?); it has {START_TIMEOUT:g} s{around}")
+            f"(a training loop, a large library?); it has {START_TIMEOUT:g} s{around}")
 
 
 def _definitions_hint(target, request, exc) -> str:

@@ -109,8 +109,8 @@ def test_a_slow_import_is_announced_once_with_why_and_the_way_around_it(tmp_path
     importing.join(timeout=120)
     loaded[0][0].session.close()
     assert lines == ["nnspec: still importing trains_at_import.py after 0.05 s: all of its top-level code runs at "
-                     "import (a training loop?); it has 120 s; --definitions-only runs only its def, class, import "
-                     "and ALL_CAPS lines"], lines
+                     "import (a training loop, a large library?); it has 120 s; --definitions-only runs only its def, "
+                     "class, import and ALL_CAPS lines"], lines
 
 
 def test_an_import_that_ends_in_time_is_not_announced_and_leaves_no_timer(tmp_path, monkeypatch):
