@@ -19,6 +19,9 @@ import struct
 import numpy as np
 
 MAX_FRAME = 512 * 2**20  # bytes: an implementation returning more than this gets a verdict, not the checker's memory
+# The JSON part alone: parsed into Python objects it takes 10 to 30 times its size (a list of floats), where arrays'
+# bytes take their own. A contract's answer needs kilobytes of it.
+MAX_HEADER = 16 * 2**20
 _DTYPE = re.compile(r"^[<>|=]?(b1|[iu][1248]|f[248]|c(8|16))$")
 _LENGTH = struct.Struct(">Q")
 _HEADER = struct.Struct(">I")
@@ -86,6 +89,9 @@ def decode(payload: bytes, handle=None, text=None):
     is applied to every string, keys too (the checker's side makes what the implementation wrote safe to print)."""
     try:
         (size,) = _HEADER.unpack_from(payload, 0)
+        if size > MAX_HEADER:
+            raise WireError(f"{size} bytes of lists, numbers and text, more than the limit of {MAX_HEADER // 2**20} "
+                            f"MB (return numpy arrays, not lists)")
         raw = payload[_HEADER.size:_HEADER.size + size]
         head = json.loads(raw)
         sizes, tree = head["n"], head["v"]

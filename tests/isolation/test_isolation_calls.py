@@ -144,6 +144,22 @@ def test_every_string_the_checker_decodes_shows_its_control_characters_however_t
     assert decoded == {shown: [shown]}, decoded
 
 
+def test_an_answer_of_more_lists_and_numbers_than_any_contract_needs_is_refused_unread(monkeypatch, tmp_path):
+    # Parsed, a JSON header takes 10 to 30 times its size in the checker: a list of millions of floats could take
+    # gigabytes of the grader's memory. The limit is lowered here to 8 kB, above what loading the file answers
+    # (about 3 kB) and below relu's list of 3000 floats (about 15 kB).
+    from nnspec import wire
+
+    shutil.copy(os.path.join(HOSTILE, "_base.py"), tmp_path)
+    (tmp_path / "lists.py").write_text("from _base import *  # noqa\n\n\ndef relu(Z):\n    return [0.5] * 3000\n")
+    monkeypatch.setattr(wire, "MAX_HEADER", 8000)
+    impl = load(str(tmp_path / "lists.py"))[0]
+    text, _ = relu_failure(impl)
+    impl.session.close()
+    assert "relu: the implementation sent an answer that is not plain data (" in text, text
+    assert "bytes of lists, numbers and text, more than the limit of 0 MB (return numpy arrays, not lists)" in text
+
+
 def test_verifying_leaves_nothing_in_the_implementations_folder(tmp_path):
     # Neither the implementation's process (bytecode) nor the checker (hypothesis' caches) writes beside the file.
     shutil.copy(os.path.join(HOSTILE, "_base.py"), tmp_path / "network.py")
