@@ -37,6 +37,9 @@ REPORT_VERSION = 2
 SUFFIXES = (".py", ".ipynb")
 
 
+INTERNAL_FAILURE = "nnspec itself failed verifying it"  # the start of the message of an entry that is not its doing
+
+
 @dataclass
 class Limits:
     """Per-implementation limits; `call` is the limit of one call into it."""
@@ -195,7 +198,8 @@ class Report:
 
     def done(self, staged: Staged) -> bool:
         entry = self.data["results"].get(str(staged.path))
-        return staged.copy is not None and entry is not None and entry.get("sha256") == staged.sha256
+        return (staged.copy is not None and entry is not None and entry.get("sha256") == staged.sha256
+                and not entry.get("message", "").startswith(INTERNAL_FAILURE))  # nnspec's fault: try it again
 
     def add(self, entry: dict) -> str:
         """Add (or replace) the entry and save; "" when saved, else why not (kept here, saved with the next)."""
@@ -315,7 +319,7 @@ def worker_main() -> int:
                                    definitions_only=limits.definitions_only)
         except Exception as exc:  # noqa: BLE001 - the batch must get an answer for every task
             result = {"implementation": task["label"], "verdict": "crashed", "failed": True,
-                      "load_error": f"nnspec itself failed verifying it: {type(exc).__name__}: {exc}"}
+                      "load_error": f"{INTERNAL_FAILURE}: {type(exc).__name__}: {exc}"}
         result["seconds"] = round(time.monotonic() - started, 2)
         result.pop("outcomes", None)
         events.write(json.dumps({"event": "result", "result": result}) + "\n")
@@ -402,6 +406,7 @@ def _clock(seconds: float) -> str:
 def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None, out=None, require=None) -> list[dict]:
     """Verify every implementation in `paths`, `workers` at a time, skipping those the report already holds."""
     out = out or sys.stdout
+    report.parse_require(require, [], "applicable")  # a typo is one usage error now, not a crash per submission
     files = discover(paths)
     if not files:
         raise ValueError(f"no {' or '.join(SUFFIXES)} files in {', '.join(map(str, paths))}")

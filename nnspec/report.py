@@ -94,12 +94,16 @@ def parse_require(value: str | None, impls, default: str) -> tuple:
         return applicable_names(impls)
     if value == "provided":
         return impls[0].provided if impls else ()
-    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    # The file's own names too (a profile's L_model_forward, a rename table's): people require what they wrote.
+    own = {impls[0].user_name(c): c for c in CONTRACT if impls[0].user_name(c) != c} if impls else {}
+    names = tuple(own.get(n.strip(), n.strip()) for n in value.split(",") if n.strip())
     unknown = [n for n in names if n not in CONTRACT]
     if unknown or not names:
+        theirs = f"; this file's own names: {', '.join(own)}" if own else ""
         raise ValueError(f"--require was {value!r}, must be all, applicable, provided or contract names separated "
-                         f"by commas (unknown: {', '.join(unknown) or 'none given'}; names: {', '.join(CONTRACT)})")
-    return names
+                         f"by commas (unknown: {', '.join(unknown) or 'none given'}; names: {', '.join(CONTRACT)}"
+                         f"{theirs})")
+    return tuple(dict.fromkeys(names))
 
 
 def verdict_line(result: dict) -> str:

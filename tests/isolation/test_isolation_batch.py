@@ -228,3 +228,16 @@ def test_the_table_tells_checks_left_out_by_k_from_checks_not_reached():
     assert set(marks["broken.py"].values()) == {"?"}, lines
     assert lines[-1].endswith("? not reached, . not selected (-k)"), lines
     assert table(entries[2:]).endswith("? not reached")
+
+
+def test_an_entry_nnspec_itself_failed_on_is_verified_again_and_the_submissions_own_verdicts_are_kept(tmp_path):
+    from nnspec.batch import INTERNAL_FAILURE, Report, Staged
+
+    book = Report(tmp_path / "report.json", LIMITS)
+    ours, theirs = (Staged(tmp_path / name, tmp_path / name, "ab" * 32) for name in ("ours.py", "theirs.py"))
+    book.add({"path": str(ours.path), "sha256": ours.sha256, "verdict": "crashed", "contract": {},
+              "message": f"{INTERNAL_FAILURE}: ValueError: --require was 'bogus'"})
+    book.add({"path": str(theirs.path), "sha256": theirs.sha256, "verdict": "crashed", "contract": {},
+              "message": "relu: the implementation crashed (segmentation fault) during this call"})
+    again = Report(tmp_path / "report.json", LIMITS)
+    assert not again.done(ours) and again.done(theirs)

@@ -143,3 +143,22 @@ def test_pytest_impl_refuses_a_report_in_a_folder_that_does_not_exist_before_run
     assert done.returncode == 2, done
     assert "--nnspec-report /nonexistent-nnspec-folder/report.json: its folder /nonexistent-nnspec-folder does not " \
            "exist" in done.stdout + done.stderr, done
+
+
+def test_batch_refuses_a_required_name_that_is_not_in_the_contract_before_verifying_anything(tmp_path, capsys):
+    # Each submission would otherwise be "crashed", and kept as such in the report for every later run.
+    report = tmp_path / "report.json"
+    assert main(["batch", str(ROOT / "examples" / "rows_network.py"), "--report", str(report), "--require",
+                 "relu,bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "nnspec batch: --require was 'relu,bogus', must be all, applicable, provided or contract names" in err, err
+    assert not report.exists()
+
+
+def test_verify_takes_the_files_own_names_in_require(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["verify", "examples/dls_week4.ipynb", "--require", "L_model_forward,initialize_parameters_deep",
+                 "-k", "initialize_parameters_gives", "--quiet"]) == 0, capsys.readouterr()
+    assert main(["verify", "examples/dls_week4.ipynb", "--require", "L_model_fwd", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown: L_model_fwd" in err and "this file's own names: " in err and "L_model_forward" in err, err
