@@ -81,7 +81,7 @@ def load_request(target: str, profile: str | None = None, definitions_only: bool
         try:
             prepared = profiles.prepare(path, profile, definitions_only)
         except (notebook.NotebookError, profiles.ProfileError) as exc:
-            raise LoadError(f"{shown}: {exc}") from None
+            raise LoadError(str(exc) if str(exc).startswith(shown) else f"{shown}: {exc}") from None
         request.update(path=[os.path.dirname(path)])
         if prepared.definitions is None and prepared.adapter is None:
             request.update(file=path)

@@ -251,13 +251,17 @@ def _keep(text: str, stmts, read: set) -> tuple[str, dict, int, list, list]:
 
 def _code_cells(path: str) -> list[tuple[int, str]]:
     """[(cell number counted from 1 over every cell, source text)] of the notebook's code cells."""
+    # Messages name the file, not its path: in a batch that is a private staging folder's.
     try:
         with open(path, encoding="utf-8") as handle:
             notebook = json.load(handle)
     except OSError as exc:
-        raise NotebookError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise NotebookError(f"{os.path.basename(path)}: cannot be read ({exc.strerror})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise NotebookError(f"{path} is not a notebook: not valid JSON ({exc})") from None
+        raise NotebookError(f"{os.path.basename(path)} is not a notebook: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise NotebookError(f"{os.path.basename(path)} is not a notebook: its JSON nests deeper than Python can "
+                            f"read") from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         # nbformat 3 kept cells under worksheets; every notebook written since 2015 is nbformat 4
@@ -265,7 +269,7 @@ def _code_cells(path: str) -> list[tuple[int, str]]:
         if isinstance(worksheets, list) and worksheets and isinstance(worksheets[0], dict):
             cells = worksheets[0].get("cells")
         if not isinstance(cells, list):
-            raise NotebookError(f"{path} is not a notebook: it has no list of 'cells'")
+            raise NotebookError(f"{os.path.basename(path)} is not a notebook: it has no list of 'cells'")
     result = []
     for number, cell in enumerate(cells, 1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -288,7 +292,7 @@ def definitions(path: str, filename: str | None = None) -> Definitions:
             with open(path, encoding="utf-8") as handle:
                 cells = [(0, handle.read())]
         except OSError as exc:
-            raise NotebookError(f"{path}: cannot be read ({exc.strerror})") from None
+            raise NotebookError(f"{os.path.basename(path)}: cannot be read ({exc.strerror})") from None
     shown = filename or os.path.basename(path)
     parts, parsed = [], []
     defs = Definitions(path=path, source="", cells_read=len(cells), notebook=is_notebook)

@@ -124,6 +124,20 @@ def test_a_file_that_is_not_a_notebook_is_one_clear_error(tmp_path):
         definitions(str(path))
 
 
+@pytest.mark.parametrize("content, why", [("[" * 100_000 + "]" * 100_000, "its JSON nests deeper than Python can read"),
+                                          ('{"cells": 3}', "it has no list of 'cells'")])
+def test_a_notebook_nnspec_cannot_read_is_its_own_verdict_named_by_the_file_not_its_folder(tmp_path, content, why):
+    # In a batch the folder is a private staging folder: the student knows the file, not that path.
+    from nnspec.implementation import LoadError, load
+
+    path = tmp_path / "nb.ipynb"
+    path.write_text(content)
+    with pytest.raises(LoadError) as raised:
+        load(str(path))
+    assert str(raised.value) == f"nb.ipynb is not a notebook: {why}", raised.value
+    assert raised.value.verdict == "does not import"
+
+
 def test_definitions_only_reads_a_script_that_trains_at_import(tmp_path):
     path = tmp_path / "script.py"
     path.write_text("import numpy as np\nDEPTHS = (2,)\n\ndef relu(Z):\n    return np.maximum(Z, 0)\n\n"
