@@ -297,6 +297,15 @@ class Worker:
             self.popen = None
 
 
+def unstaged(result: dict, copy) -> dict:
+    """`result` with the staged copy's folder taken out of every message (tracebacks name the file, `net.py`).
+
+    The student knows the file, not the staging folder, whose random name would also make the same submission's
+    messages differ from one run to the next."""
+    folder = json.dumps(os.path.dirname(os.path.abspath(copy)) + os.sep)[1:-1]
+    return json.loads(json.dumps(result).replace(folder, ""))
+
+
 def worker_main() -> int:
     """`python -m nnspec worker`: read tasks (JSON lines) on stdin, write each result as one JSON line."""
     from nnspec import replay, runner
@@ -322,7 +331,7 @@ def worker_main() -> int:
                       "load_error": f"{INTERNAL_FAILURE}: {type(exc).__name__}: {exc}"}
         result["seconds"] = round(time.monotonic() - started, 2)
         result.pop("outcomes", None)
-        events.write(json.dumps({"event": "result", "result": result}) + "\n")
+        events.write(json.dumps({"event": "result", "result": unstaged(result, task["target"])}) + "\n")
     return 0
 
 

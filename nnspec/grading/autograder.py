@@ -169,7 +169,7 @@ def _run(root: Path, results: Path, out) -> dict:
         return entry
     chosen = max(files, key=_contract_names_defined)  # the file that defines the most contract names
     from nnspec import runner
-    from nnspec.batch import entry_of, stage
+    from nnspec.batch import entry_of, stage, unstaged
 
     limits = Limits(wall=float(os.environ.get("NNSPEC_AUTOGRADER_TIMEOUT", Limits.wall)))
     with tempfile.TemporaryDirectory(prefix="nnspec-submission-") as copy:
@@ -182,6 +182,7 @@ def _run(root: Path, results: Path, out) -> dict:
                                default_require="applicable", label=chosen.name, wall=limits.wall,
                                limits=ProcessLimits(memory_mb=limits.memory_mb, cpu=limits.cpu, user=_runner_user()),
                                sandbox="auto")
+        result = unstaged(result, staged.copy)
         print(f"nnspec: verified {chosen.relative_to(submission)}; {result.get('sandbox', '')}", file=out, flush=True)
         entry = entry_of(staged, result, time.monotonic() - started)
     entry["path"] = str(chosen.relative_to(submission))

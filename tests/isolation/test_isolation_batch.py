@@ -39,7 +39,7 @@ def folder(tmp_path):
 def _batch_twice() -> tuple:
     """A batch of hostile, broken and correct files; then the same batch again after one file changed."""
     folder = background.scratch("nnspec-batch-")
-    copy_hostile(folder, "segfault", "os_exit", "syntax_error", "exits_at_import", "memory")
+    copy_hostile(folder, "segfault", "os_exit", "syntax_error", "exits_at_import", "memory", "raises")
     (folder / "correct.py").write_text(CORRECT)
     (folder / "broken.py").write_text(BROKEN)
     report, first, second = folder / "report.json", io.StringIO(), io.StringIO()
@@ -65,6 +65,9 @@ def test_a_batch_reports_every_implementation_whatever_the_others_do():
     assert verdicts["memory.py"][0] == "failed", verdicts
     assert "ran out of memory" in verdicts["memory.py"][1] or "memory over 1024 MB" in verdicts["memory.py"][1]
     assert "_base.py" not in verdicts, "files starting with _ are helpers, not implementations"
+    # Its traceback names the file as the student knows it, never the staging folder (a new random name each batch).
+    traceback = entries["raises.py"]["contract"]["relu"]["message"]
+    assert 'File "raises.py", line 10, in relu' in traceback and "nnspec-staging" not in traceback, traceback
     assert {os.path.basename(p) for p in saved} == set(verdicts), saved.keys()
     assert f"[{len(verdicts)}/{len(verdicts)}]" in out and "eta" in out, out
     assert "segfault.py" in out.split("implementation")[-1], "the table has a row per implementation"
@@ -241,3 +244,13 @@ def test_an_entry_nnspec_itself_failed_on_is_verified_again_and_the_submissions_
               "message": "relu: the implementation crashed (segmentation fault) during this call"})
     again = Report(tmp_path / "report.json", LIMITS)
     assert not again.done(ours) and again.done(theirs)
+
+
+def test_a_result_names_the_submission_not_its_staged_copy_however_the_folder_is_spelled(tmp_path):
+    from nnspec.batch import unstaged
+
+    folder = tmp_path / "nnspec-staging-é\\x" / "0000"  # JSON writes é and the backslash as escapes
+    copy = folder / "net.py"
+    result = {"message": f'relu raised KeyError\n  File "{copy}", line 10, in relu', "nested": [{"m": str(copy)}]}
+    assert unstaged(result, copy) == {"message": 'relu raised KeyError\n  File "net.py", line 10, in relu',
+                                      "nested": [{"m": "net.py"}]}
