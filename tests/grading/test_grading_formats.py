@@ -1,11 +1,9 @@
 """Each platform's results file: valid against its documented schema, written even when grading fails."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import background
 import pytest
 
 import schemas
@@ -99,12 +97,21 @@ def test_a_batch_gets_one_file_per_submission_for_the_per_submission_platforms(t
     assert schemas.junit(junit.read_text()) == [] and junit.read_text().count("<testsuite ") == 3
 
 
-def test_verify_with_a_format_writes_the_file_and_nothing_to_stderr(tmp_path):
-    output = tmp_path / "results.json"
-    done = subprocess.run([sys.executable, "-m", "nnspec", "verify", str(ROOT / "examples" / "rows_network.py"),
-                           "--format", "gradescope", "--output", str(output), "--quiet", "-k", "relu"],
-                          capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                          timeout=300)
+def _verify_with_a_format() -> tuple:
+    """`python -m nnspec verify ... --format gradescope` as people run it: (its process, the results file)."""
+    output = background.scratch("nnspec-format-") / "results.json"
+    done = background.run_together({"verify": ["-m", "nnspec", "verify", ROOT / "examples" / "rows_network.py",
+                                               "--format", "gradescope", "--output", output, "--quiet", "-k",
+                                               "relu"]})["verify"]
+    return done, output
+
+
+BACKGROUND = {"verify_with_a_format": _verify_with_a_format}
+BACKGROUND_SECONDS = {"verify_with_a_format": 1.2}
+
+
+def test_verify_with_a_format_writes_the_file_and_nothing_to_stderr():
+    done, output = background.result("verify_with_a_format", _verify_with_a_format)
     assert done.returncode == 0 and done.stderr == "", (done.returncode, done.stderr)
     data = json.loads(output.read_text())
     assert schemas.gradescope(data) == [] and data["tests"][0]["name"] == "tanh", data
