@@ -31,7 +31,6 @@ EXPECTED = {
     "rewrites_neighbour.py": ("passed", ""),
     "changes_numpy_defaults.py": ("passed", ""),
     "prints.py": ("passed", ""),
-    "terminal_escapes.py": ("failed", "relu raised ValueError: \\x1b[2J\\x1b[32mall checks passed\\x1b[0m\\x00\\x07"),
     "empty.py": ("incomplete", "not provided: relu, softmax"),
     "only_relu.py": ("incomplete", "not provided: softmax"),
     "neighbour_victim.py": ("passed", ""),

@@ -225,6 +225,7 @@ def test_the_table_tells_checks_left_out_by_k_from_checks_not_reached():
                 "contract": {"relu": {"status": "failed"}, "sigmoid": {"status": "not reached"}}},
                {"path": "broken.py", "verdict": "does not import", "contract": {}}]
     lines = table(entries).splitlines()
+    assert "\x1b" not in table([{**entries[0], "path": "evil\x1b[2J.py"}]), "a file name must not drive the terminal"
     marks = {line.split()[0]: dict(zip(SHORT, line.split()[-len(SHORT):])) for line in lines[1:4]}
     assert (marks["selected.py"]["relu"], marks["selected.py"]["sigmoid"]) == ("ok", "."), lines
     assert (marks["crashed.py"]["relu"], marks["crashed.py"]["sigmoid"]) == ("X", "?"), lines
