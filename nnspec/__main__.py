@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from pathlib import Path
 
 from nnspec.calls import DEFAULT_TIMEOUT, call_limit
 from nnspec.grading import cli as grading
@@ -80,17 +79,13 @@ def _positive(parser, name, value):
         parser.error(f"{name} was {value:g}, must be " + ("> 0" if isinstance(value, int) else "a finite number > 0"))
 
 
-def folder_problem(option: str, path) -> str:
-    """Why the file `path` given with `option` could not be written at the end of a run, or "": said at the start."""
-    folder = Path(path).parent
-    return "" if folder.is_dir() else f"{option} {path}: its folder {folder} does not exist (create it, or name another)"
-
-
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "autograder":
         return grading.main_autograder(args)
+    from nnspec.report import folder_problem
+
     files = {"verify": ("json", "events"), "batch": ("csv", "html")}.get(args.command, ())
     problem = next(filter(None, (folder_problem(f"--{name}", getattr(args, name)) for name in files
                                  if getattr(args, name))), "")

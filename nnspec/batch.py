@@ -419,9 +419,9 @@ def run_batch(paths, report_path, limits: Limits, workers: int = 2, select=None,
     files = discover(paths)
     if not files:
         raise ValueError(f"no {' or '.join(SUFFIXES)} files in {', '.join(map(str, paths))}")
-    folder = Path(report_path).parent
-    if not folder.is_dir():
-        raise ValueError(f"--report {report_path}: its folder {folder} does not exist (create it, or name another)")
+    problem = report.folder_problem("--report", report_path)
+    if problem:
+        raise ValueError(problem)
     book = Report(Path(report_path), limits)
     others = _run_as_others(limits)
     with tempfile.TemporaryDirectory(prefix="nnspec-staging-") as root:

@@ -111,10 +111,8 @@ def pytest_configure(config):
         from nnspec.runner import sandbox_problem
 
         problem = sandbox_problem(config.getoption("sandbox"))
-        report_path = config.getoption("nnspec_report")
-        folder = Path(report_path).parent if report_path else None
-        if not problem and folder is not None and not folder.is_dir():
-            problem = f"--nnspec-report {report_path}: its folder {folder} does not exist (create it, or name another)"
+        if not problem and config.getoption("nnspec_report"):
+            problem = report.folder_problem("--nnspec-report", config.getoption("nnspec_report"))
         if problem:
             raise ValueError(problem)
         config._nnspec_impls = load(target(config), timeout=config.getoption("impl_timeout") or None,

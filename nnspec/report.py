@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from nnspec.calls import CheckFailure
 from nnspec.contract import CONTRACT, TRAINING_LOOP, applicable
@@ -104,6 +105,12 @@ def parse_require(value: str | None, impls, default: str) -> tuple:
                          f"by commas (unknown: {', '.join(unknown) or 'none given'}; names: {', '.join(CONTRACT)}"
                          f"{theirs})")
     return tuple(dict.fromkeys(names))
+
+
+def folder_problem(option: str, path) -> str:
+    """Why the file `path` given with `option` could not be written at the end of a run, or "": said at the start."""
+    folder = Path(path).parent
+    return "" if folder.is_dir() else f"{option} {path}: its folder {folder} does not exist (create it, or name another)"
 
 
 def verdict_line(result: dict) -> str:
