@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from pathlib import Path
 
-from nnspec.grading.formats import FORMATS, failure, write
+from nnspec.grading.formats import FORMATS, failure, save, write
 
 DEFAULT_OUTPUT = {"gradescope": "results.json", "prairielearn": "results.json", "github-classroom": "results.json",
                   "junit": "junit.xml", "json": "grade.json"}
@@ -68,7 +69,7 @@ def main_verify_graded(args) -> int:
     fmt = args.format or "json"
     problem = rubric_problem(args)
     if problem:  # the platform still gets its results file, saying why there is no grade
-        write_text(output, failure(fmt, f"nnspec could not grade this submission: {problem}"))
+        save(Path(output), failure(fmt, f"nnspec could not grade this submission: {problem}"))
         print(f"nnspec: {problem}", file=sys.stderr)
         return 2
     with _captured_stderr() as captured:
@@ -77,7 +78,7 @@ def main_verify_graded(args) -> int:
                                    quiet=args.quiet, require=args.require)
         except Exception as exc:  # noqa: BLE001 - the platform still gets its results file
             message = f"nnspec itself failed: {type(exc).__name__}: {exc}"
-            write_text(output, failure(fmt, message))
+            save(Path(output), failure(fmt, message))
             captured.failed = True
             print(message, file=sys.__stderr__)
             return 2
@@ -93,11 +94,6 @@ def main_verify_graded(args) -> int:
             json.dump(result, handle, indent=2)
     write(result, fmt, output, args.rubric)
     return 2 if "load_error" in result else (1 if result["failed"] else 0)
-
-
-def write_text(path, text: str) -> None:
-    with open(path, "w") as handle:
-        handle.write(text)
 
 
 def after_batch(args, entries) -> None:

@@ -35,18 +35,18 @@ def write(result_or_entries, fmt: str, path, rubric=None) -> list:
     try:
         rubric = coerce(rubric)
         if not many:
-            return [_save(path, render(grade(result_or_entries, rubric), fmt))]
+            return [save(path, render(grade(result_or_entries, rubric), fmt))]
         grades = [grade(entry, rubric) for entry in result_or_entries]
         if fmt in ("json", "junit"):
-            return [_save(path, render(grades, fmt))]
+            return [save(path, render(grades, fmt))]
         path.mkdir(parents=True, exist_ok=True)
         names = _file_names([g.name for g in grades], ".xml" if fmt == "junit" else ".json")
-        return [_save(path / name, render(g, fmt)) for name, g in zip(names, grades)]
+        return [save(path / name, render(g, fmt)) for name, g in zip(names, grades)]
     except Exception as exc:  # noqa: BLE001 - the platform must get a results file whatever went wrong here
         message = f"nnspec could not grade this submission: {type(exc).__name__}: {exc}"
         target = path / "nnspec-error.json" if many and fmt not in ("json", "junit") and path.is_dir() else path
         detail = "" if isinstance(exc, RubricError) else traceback.format_exc(limit=5)
-        return [_save(target, failure(fmt, message, detail=detail))]
+        return [save(target, failure(fmt, message, detail=detail))]
 
 
 def render(grades, fmt: str) -> str:
@@ -201,7 +201,7 @@ def _xml(root) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _save(path: Path, text: str) -> Path:
+def save(path: Path, text: str) -> Path:
     """Write atomically (a platform may read the file the moment the process ends)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
