@@ -483,7 +483,7 @@ class SandboxedProcess:
         With a uid of its own and no cgroup, every process of that uid counts too, a daemon that left its session as
         well (a cgroup holds them all already: that uid cannot write root's cgroup.procs to leave)."""
         if self.own_uid is not None and self.cgroup is None:
-            return sorted(set(self._members()) | set(_running(p for p in _all_pids() if _uid(p) == self.own_uid)))
+            return sorted(set(self._members()) | set(_running(_pids_of(self.own_uid))))
         return self._members()
 
     def _members(self) -> list[int]:
@@ -708,7 +708,7 @@ def own_uid(readable=(), availability: Availability | None = None):
         finally:
             # Before another may have it: no process of it left, and nothing it made where every user may write (a
             # disk it filled is free again, and nothing of it waits for the next implementation given that uid).
-            _kill_until_gone(lambda: [p for p in _all_pids() if _uid(p) == uid])
+            _kill_until_gone(lambda: _pids_of(uid))
             remove_files_of(uid, since)
 
 
@@ -767,6 +767,11 @@ def _uid(pid) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def _pids_of(uid: int) -> list[int]:
+    """Every process of `uid` (a uid of its own: all of them are one implementation's)."""
+    return [p for p in _all_pids() if _uid(p) == uid]
 
 
 def _ids(user: str | int) -> tuple[int, int] | None:
